@@ -1,0 +1,150 @@
+//! `invites-local`: the User Invites API on one local port.
+//!
+//! ```text
+//! invites-local                      serve every route on INVITES_LISTEN (default 127.0.0.1:3000)
+//! invites-local token --sub UUID --tenant UUID [--super-admin] [--hours N]
+//!                                    print a signed development token
+//! ```
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use invites_local::{DEFAULT_DATA_DIR, DEFAULT_LISTEN, LocalOptions};
+use invites_shared::auth::{Claims, issue_hs256_token};
+use invites_shared::clock::SystemClock;
+use invites_shared::config::{Config, DEVELOPMENT_JWT_SECRET, JwtKey};
+use tracing_subscriber::EnvFilter;
+
+const USAGE: &str = "usage:
+  invites-local                     serve the API (INVITES_LISTEN, INVITES_DATA_DIR)
+  invites-local token --sub UUID --tenant UUID [--super-admin] [--hours N]
+                                    print a signed development token (HS256)";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        None | Some("serve") => serve().await,
+        Some("token") => token(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command {other:?}\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("invites-local: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn env_or(name: &str, default: &str) -> String {
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| default.to_owned())
+}
+
+async fn serve() -> Result<(), String> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+    let config = Config::from_env(Some(DEVELOPMENT_JWT_SECRET)).map_err(|e| e.to_string())?;
+    let development_secret = matches!(&config.jwt.key, JwtKey::Secret(s) if s == DEVELOPMENT_JWT_SECRET);
+    let data_dir = PathBuf::from(env_or("INVITES_DATA_DIR", DEFAULT_DATA_DIR));
+    let options = LocalOptions {
+        listen: env_or("INVITES_LISTEN", DEFAULT_LISTEN),
+        data_dir: data_dir.clone(),
+        config,
+        clock: Arc::new(SystemClock),
+    };
+    let server = invites_local::start(options).await.map_err(|e| e.to_string())?;
+    println!("User Invites API listening on http://{}", server.addr);
+    println!("  data folder: {}", data_dir.display());
+    println!("  outbox:      {}", LocalOptions::outbox_dir(&data_dir).display());
+    if development_secret {
+        println!("  JWT secret:  {DEVELOPMENT_JWT_SECRET} (HS256, development only; set INVITES_JWT_SECRET to change)");
+    }
+    println!("  get a token: invites-local token --sub $(uuidgen) --tenant $(uuidgen)");
+    println!("  stop:        Ctrl-C");
+    server.run_until(shutdown_signal()).await.map_err(|e| e.to_string())?;
+    println!("stopped");
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
+
+fn token(args: &[String]) -> Result<(), String> {
+    let mut sub = None;
+    let mut tenant = None;
+    let mut super_admin = false;
+    let mut hours: u64 = 24;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        let mut value = || rest.next().cloned().ok_or(format!("{arg} needs a value\n{USAGE}"));
+        match arg.as_str() {
+            "--sub" => sub = Some(value()?),
+            "--tenant" => tenant = Some(value()?),
+            "--super-admin" => super_admin = true,
+            "--hours" => {
+                hours = value()?
+                    .parse()
+                    .map_err(|_| "--hours takes a whole number".to_owned())?
+            }
+            other => return Err(format!("unknown option {other:?}\n{USAGE}")),
+        }
+    }
+    let sub = sub.ok_or(format!("--sub is required\n{USAGE}"))?;
+    if uuid::Uuid::try_parse(&sub).is_err() {
+        return Err("--sub must be a UUID".into());
+    }
+    if tenant.as_deref().is_some_and(|t| uuid::Uuid::try_parse(t).is_err()) {
+        return Err("--tenant must be a UUID".into());
+    }
+    if tenant.is_none() && !super_admin {
+        return Err(format!("--tenant is required for a user token\n{USAGE}"));
+    }
+    let config = Config::from_env(Some(DEVELOPMENT_JWT_SECRET)).map_err(|e| e.to_string())?;
+    let JwtKey::Secret(secret) = &config.jwt.key else {
+        return Err("tokens can only be minted with an HS256 secret (INVITES_JWT_SECRET)".into());
+    };
+    let exp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|e| e.to_string())?
+        .as_secs()
+        + hours * 3600;
+    let claims = Claims {
+        sub,
+        tenant_id: tenant,
+        super_admin,
+        exp,
+        iss: config.jwt.issuer.clone(),
+        aud: config.jwt.audience.clone(),
+    };
+    println!("{}", issue_hs256_token(secret, &claims));
+    Ok(())
+}

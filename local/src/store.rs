@@ -1,0 +1,260 @@
+//! The embedded store: redb, a pure-Rust, ACID, single-file database.
+//!
+//! redb serializes write transactions, so each check-then-write below (the version
+//! check, the pending-email slot) runs with no other writer in between: exactly one of
+//! many concurrent accepts wins, and one email has at most one pending invite per
+//! tenant, also under concurrent sends. Each commit is durable before it returns.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, Utc};
+use invites_shared::domain::{Invite, InviteId, InviteStatus};
+use invites_shared::service::IDEMPOTENCY_LEASE_SECONDS;
+use invites_shared::store::{
+    IdempotencyBegin, IdempotencyKey, IdempotencyRecord, InviteStore, ListPage, ListQuery, StoreError,
+};
+use redb::{Database, ReadableDatabase, ReadableTable, Table, TableDefinition};
+use serde::{Deserialize, Serialize};
+
+/// Invites by id, as JSON.
+const INVITES: TableDefinition<&str, &[u8]> = TableDefinition::new("invites");
+/// `tenant/id` for every invite: a tenant's invites are one key range.
+const BY_TENANT: TableDefinition<&str, ()> = TableDefinition::new("invites_by_tenant");
+/// `tenant/canonical email` → the invite holding the pending slot.
+const EMAIL_SLOTS: TableDefinition<&str, &[u8]> = TableDefinition::new("pending_email_slots");
+/// `tenant/user/key` → the idempotency record.
+const IDEMPOTENCY: TableDefinition<&str, &[u8]> = TableDefinition::new("idempotency");
+
+#[derive(Serialize, Deserialize)]
+struct EmailSlot {
+    invite_id: InviteId,
+    expires_at: DateTime<Utc>,
+}
+
+#[derive(Clone)]
+pub struct EmbeddedStore {
+    db: Arc<Database>,
+}
+
+fn internal(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Internal(e.to_string())
+}
+
+fn to_json(value: &impl Serialize) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(value).map_err(internal)
+}
+
+fn from_json<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(internal)
+}
+
+fn slot_key(invite: &Invite) -> String {
+    format!("{}/{}", invite.tenant_id, invite.email_canonical)
+}
+
+/// Takes (or refreshes) the invite's pending slot, unless another invite holds it unexpired.
+fn take_slot(slots: &mut Table<&str, &[u8]>, invite: &Invite, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let key = slot_key(invite);
+    if let Some(existing) = slots.get(key.as_str()).map_err(internal)? {
+        let holder: EmailSlot = from_json(existing.value())?;
+        if holder.invite_id != invite.id && holder.expires_at > now {
+            return Err(StoreError::DuplicatePending);
+        }
+    }
+    let slot = to_json(&EmailSlot {
+        invite_id: invite.id,
+        expires_at: invite.expires_at,
+    })?;
+    slots.insert(key.as_str(), slot.as_slice()).map_err(internal)?;
+    Ok(())
+}
+
+/// Frees the invite's slot, if it is still the one holding it.
+fn give_back_slot(slots: &mut Table<&str, &[u8]>, invite: &Invite) -> Result<(), StoreError> {
+    let key = slot_key(invite);
+    let held = match slots.get(key.as_str()).map_err(internal)? {
+        Some(existing) => from_json::<EmailSlot>(existing.value())?.invite_id == invite.id,
+        None => false,
+    };
+    if held {
+        slots.remove(key.as_str()).map_err(internal)?;
+    }
+    Ok(())
+}
+
+impl EmbeddedStore {
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let db = Database::create(path).map_err(internal)?;
+        let txn = db.begin_write().map_err(internal)?;
+        txn.open_table(INVITES).map_err(internal)?;
+        txn.open_table(BY_TENANT).map_err(internal)?;
+        txn.open_table(EMAIL_SLOTS).map_err(internal)?;
+        txn.open_table(IDEMPOTENCY).map_err(internal)?;
+        txn.commit().map_err(internal)?;
+        Ok(Self { db: Arc::new(db) })
+    }
+
+    /// Runs blocking database work off the async runtime.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Database) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || work(&db)).await.map_err(internal)?
+    }
+
+    /// Runs `work` in one write transaction, committed only if it succeeds.
+    async fn write<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&redb::WriteTransaction) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        self.blocking(move |db| {
+            let txn = db.begin_write().map_err(internal)?;
+            let value = work(&txn)?;
+            txn.commit().map_err(internal)?;
+            Ok(value)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl InviteStore for EmbeddedStore {
+    async fn insert(&self, invite: &Invite, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let invite = invite.clone();
+        self.write(move |txn| {
+            let mut invites = txn.open_table(INVITES).map_err(internal)?;
+            let id = invite.id.to_string();
+            if invites.get(id.as_str()).map_err(internal)?.is_some() {
+                return Err(StoreError::Internal(format!("invite {id} exists already")));
+            }
+            take_slot(&mut txn.open_table(EMAIL_SLOTS).map_err(internal)?, &invite, now)?;
+            invites
+                .insert(id.as_str(), to_json(&invite)?.as_slice())
+                .map_err(internal)?;
+            let index_key = format!("{}/{}", invite.tenant_id, invite.id);
+            txn.open_table(BY_TENANT)
+                .map_err(internal)?
+                .insert(index_key.as_str(), ())
+                .map_err(internal)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn get(&self, id: InviteId) -> Result<Option<Invite>, StoreError> {
+        self.blocking(move |db| {
+            let txn = db.begin_read().map_err(internal)?;
+            let invites = txn.open_table(INVITES).map_err(internal)?;
+            let found = invites.get(id.to_string().as_str()).map_err(internal)?;
+            found.map(|bytes| from_json(bytes.value())).transpose()
+        })
+        .await
+    }
+
+    async fn replace(&self, previous: &Invite, next: &Invite, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let (previous, next) = (previous.clone(), next.clone());
+        self.write(move |txn| {
+            let mut invites = txn.open_table(INVITES).map_err(internal)?;
+            let id = previous.id.to_string();
+            let stored: Option<Invite> = invites
+                .get(id.as_str())
+                .map_err(internal)?
+                .map(|bytes| from_json(bytes.value()))
+                .transpose()?;
+            if stored.is_none_or(|s| s.version != previous.version) {
+                return Err(StoreError::Conflict);
+            }
+            let mut slots = txn.open_table(EMAIL_SLOTS).map_err(internal)?;
+            if next.holds_email_slot(now) {
+                take_slot(&mut slots, &next, now)?;
+            } else if previous.status == InviteStatus::Pending {
+                give_back_slot(&mut slots, &previous)?;
+            }
+            invites
+                .insert(id.as_str(), to_json(&next)?.as_slice())
+                .map_err(internal)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn list(&self, query: &ListQuery, now: DateTime<Utc>) -> Result<ListPage, StoreError> {
+        let query = query.clone();
+        self.blocking(move |db| {
+            let txn = db.begin_read().map_err(internal)?;
+            let index = txn.open_table(BY_TENANT).map_err(internal)?;
+            let invites = txn.open_table(INVITES).map_err(internal)?;
+            // '0' is the character after '/': the range is exactly this tenant's keys.
+            let (start, end) = (format!("{}/", query.tenant_id), format!("{}0", query.tenant_id));
+            let mut tenant_invites = Vec::new();
+            for entry in index.range(start.as_str()..end.as_str()).map_err(internal)? {
+                let (key, _) = entry.map_err(internal)?;
+                let id = key.value().rsplit('/').next().unwrap_or_default().to_owned();
+                if let Some(bytes) = invites.get(id.as_str()).map_err(internal)? {
+                    tenant_invites.push(from_json::<Invite>(bytes.value())?);
+                }
+            }
+            Ok(query.page_in_memory(tenant_invites, now))
+        })
+        .await
+    }
+
+    async fn begin_idempotent(
+        &self,
+        key: &IdempotencyKey,
+        fingerprint: &str,
+        now: DateTime<Utc>,
+    ) -> Result<IdempotencyBegin, StoreError> {
+        let (key, fingerprint) = (key.storage_key(), fingerprint.to_owned());
+        self.write(move |txn| {
+            let mut records = txn.open_table(IDEMPOTENCY).map_err(internal)?;
+            let existing: Option<IdempotencyRecord> = records
+                .get(key.as_str())
+                .map_err(internal)?
+                .map(|bytes| from_json(bytes.value()))
+                .transpose()?;
+            if let Some(record) = existing.filter(|r| r.expires_at > now) {
+                return Ok(match record.response {
+                    _ if record.fingerprint != fingerprint => IdempotencyBegin::Mismatch,
+                    Some(response) => IdempotencyBegin::Replay(response),
+                    None => IdempotencyBegin::InProgress,
+                });
+            }
+            let claim = IdempotencyRecord {
+                fingerprint,
+                response: None,
+                expires_at: now + Duration::seconds(IDEMPOTENCY_LEASE_SECONDS),
+            };
+            records
+                .insert(key.as_str(), to_json(&claim)?.as_slice())
+                .map_err(internal)?;
+            Ok(IdempotencyBegin::Claimed)
+        })
+        .await
+    }
+
+    async fn complete_idempotent(&self, key: &IdempotencyKey, record: &IdempotencyRecord) -> Result<(), StoreError> {
+        let (key, record) = (key.storage_key(), to_json(record)?);
+        self.write(move |txn| {
+            let mut records = txn.open_table(IDEMPOTENCY).map_err(internal)?;
+            records.insert(key.as_str(), record.as_slice()).map_err(internal)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn release_idempotent(&self, key: &IdempotencyKey) -> Result<(), StoreError> {
+        let key = key.storage_key();
+        self.write(move |txn| {
+            txn.open_table(IDEMPOTENCY)
+                .map_err(internal)?
+                .remove(key.as_str())
+                .map_err(internal)?;
+            Ok(())
+        })
+        .await
+    }
+}

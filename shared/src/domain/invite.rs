@@ -1,0 +1,168 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::{InviteId, TenantId, UserId};
+use crate::token::TokenHash;
+
+/// The status an invite is stored with. `expired` is never stored: it is read off
+/// `expiresAt` (see [`Invite::effective_status`]), so an invite past its expiry reads
+/// as expired whether or not storage has purged it yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InviteStatus {
+    Pending,
+    Accepted,
+    Canceled,
+}
+
+/// The status callers see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EffectiveStatus {
+    Accepted,
+    Canceled,
+    Expired,
+    Pending,
+}
+
+impl EffectiveStatus {
+    pub const ALL: [EffectiveStatus; 4] = [Self::Pending, Self::Accepted, Self::Canceled, Self::Expired];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Accepted => "accepted",
+            Self::Canceled => "canceled",
+            Self::Expired => "expired",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmailStatus {
+    /// Committed, delivery not yet recorded.
+    Queued,
+    Sent,
+    Failed,
+    /// The caller asked for no email (`sendEmail: false`).
+    Skipped,
+}
+
+/// An invite as stored: what callers see, plus the token hash, the delivery record,
+/// the resend log and the version that every conditional write checks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Invite {
+    pub id: InviteId,
+    pub tenant_id: TenantId,
+    pub email: String,
+    pub email_canonical: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub locale: String,
+    pub roles: Vec<String>,
+    pub data: Map<String, Value>,
+    pub status: InviteStatus,
+    pub email_status: EmailStatus,
+    /// Why the last delivery failed; kept for operators, never returned.
+    pub email_error: Option<String>,
+    /// The mail transport's id for the last delivery.
+    pub message_id: Option<String>,
+    pub created_by_user_id: UserId,
+    pub accepted_by_user_id: Option<UserId>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub status_updated_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    /// When the current token was issued (by send or resend).
+    pub last_sent_at: DateTime<Utc>,
+    /// How many tokens have been issued: 1 after send, +1 per resend.
+    pub send_count: u32,
+    pub token_hash: TokenHash,
+    /// Resends within the last hour, for the resend limit.
+    pub recent_resends: Vec<DateTime<Utc>>,
+    /// Bumped by every write; a write succeeds only over the version it read.
+    pub version: u64,
+}
+
+impl Invite {
+    pub fn effective_status(&self, now: DateTime<Utc>) -> EffectiveStatus {
+        match self.status {
+            InviteStatus::Pending if now >= self.expires_at => EffectiveStatus::Expired,
+            InviteStatus::Pending => EffectiveStatus::Pending,
+            InviteStatus::Accepted => EffectiveStatus::Accepted,
+            InviteStatus::Canceled => EffectiveStatus::Canceled,
+        }
+    }
+
+    /// Whether this invite, as stored, claims its tenant's one pending slot for its
+    /// email. An expired claim is void: the next send may take the slot over.
+    pub fn holds_email_slot(&self, now: DateTime<Utc>) -> bool {
+        self.status == InviteStatus::Pending && now < self.expires_at
+    }
+
+    /// The copy that a write stores over this one.
+    pub fn next_version(&self, now: DateTime<Utc>) -> Invite {
+        Invite {
+            updated_at: now,
+            version: self.version + 1,
+            ..self.clone()
+        }
+    }
+
+    pub fn view(&self, now: DateTime<Utc>) -> InviteView {
+        InviteView {
+            id: self.id,
+            tenant_id: self.tenant_id,
+            email: self.email.clone(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            locale: self.locale.clone(),
+            roles: self.roles.clone(),
+            data: self.data.clone(),
+            status: self.effective_status(now),
+            email_status: self.email_status,
+            created_by_user_id: self.created_by_user_id,
+            accepted_by_user_id: self.accepted_by_user_id,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            status_updated_at: self.status_updated_at,
+            expires_at: self.expires_at,
+            last_sent_at: self.last_sent_at,
+            send_count: self.send_count,
+            accept_url: None,
+        }
+    }
+}
+
+/// The invite as the API returns it: never the token nor its hash, except the
+/// one-time `acceptUrl` of an invite created or resent with `sendEmail: false`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InviteView {
+    pub id: InviteId,
+    pub tenant_id: TenantId,
+    pub email: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub locale: String,
+    pub roles: Vec<String>,
+    pub data: Map<String, Value>,
+    pub status: EffectiveStatus,
+    pub email_status: EmailStatus,
+    pub created_by_user_id: UserId,
+    pub accepted_by_user_id: Option<UserId>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub status_updated_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub last_sent_at: DateTime<Utc>,
+    pub send_count: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accept_url: Option<String>,
+}

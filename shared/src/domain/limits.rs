@@ -1,0 +1,34 @@
+//! Every limit the service enforces, in one place (documented in docs/limits.md).
+
+/// Largest request body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+/// Most invitees in one send.
+pub const MAX_INVITEES_PER_REQUEST: usize = 100;
+/// RFC 5321's limit on a forward path.
+pub const MAX_EMAIL_LEN: usize = 254;
+/// Characters in `firstName` or `lastName`.
+pub const MAX_NAME_CHARS: usize = 100;
+/// Roles on one invite.
+pub const MAX_ROLES: usize = 20;
+/// Characters in one role key.
+pub const MAX_ROLE_KEY_CHARS: usize = 64;
+/// Serialized size of `data`, in bytes.
+pub const MAX_DATA_BYTES: usize = 8 * 1024;
+/// Nesting of `data`: the object itself is depth 1.
+pub const MAX_DATA_DEPTH: usize = 5;
+/// `expiresInDays` bounds.
+pub const MIN_EXPIRY_DAYS: u32 = 1;
+pub const MAX_EXPIRY_DAYS: u32 = 30;
+/// `limit` bounds and default on list.
+pub const MAX_PAGE_LIMIT: u32 = 100;
+pub const DEFAULT_PAGE_LIMIT: u32 = 20;
+/// Largest `offset` on list; past it, use the cursor.
+pub const MAX_OFFSET: u32 = 10_000;
+/// Characters in `search`.
+pub const MAX_SEARCH_CHARS: usize = 100;
+/// Characters in an `Idempotency-Key`.
+pub const MAX_IDEMPOTENCY_KEY_CHARS: usize = 255;
+/// Characters in an invite token as submitted; longer is not a token we issued.
+pub const MAX_TOKEN_CHARS: usize = 512;
+/// How long an idempotent send's response is replayed, in hours.
+pub const IDEMPOTENCY_WINDOW_HOURS: i64 = 24;

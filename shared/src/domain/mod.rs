@@ -1,0 +1,33 @@
+//! The invite model and the validated types raw input is parsed into.
+
+mod email_address;
+mod ids;
+mod invite;
+mod limits;
+mod locale;
+mod profile;
+
+pub use email_address::EmailAddress;
+pub use ids::{InviteId, TenantId, UserId};
+pub use invite::{EffectiveStatus, EmailStatus, Invite, InviteStatus, InviteView};
+pub use limits::*;
+pub use locale::Locale;
+pub use profile::{CustomData, PersonName, RoleKey, Roles};
+
+use serde::Serialize;
+
+/// One invalid field of a request, as listed in a problem's `errors`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}

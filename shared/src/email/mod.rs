@@ -1,0 +1,43 @@
+//! Email: the mailer seam and the rendering of the invitation.
+
+mod render;
+
+pub use render::{EmailRenderer, accept_url};
+
+use async_trait::async_trait;
+
+use crate::domain::InviteId;
+
+/// A rendered invitation, ready for any transport.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingEmail {
+    pub invite_id: InviteId,
+    /// The address as the inviter gave it (already validated: no CR/LF).
+    pub to: String,
+    /// `First Last`, for the To header's display name (no control characters).
+    pub to_name: Option<String>,
+    pub subject: String,
+    pub html: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// The transport's id for the message.
+    pub message_id: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    /// Worth trying again later (throttling, timeouts, the service down).
+    #[error("temporary mail failure: {0}")]
+    Transient(String),
+    /// This message will not be accepted as it is.
+    #[error("mail rejected: {0}")]
+    Rejected(String),
+}
+
+#[async_trait]
+pub trait Mailer: Send + Sync {
+    async fn send(&self, email: &OutgoingEmail) -> Result<Delivery, MailError>;
+}

@@ -1,0 +1,17 @@
+//! The User Invites service: everything the Lambda functions and `invites-local` share.
+//!
+//! Raw input becomes validated domain types at the edge ([`requests`]); the use cases
+//! ([`service`]) run against two seams, an [`store::InviteStore`] and an
+//! [`email::Mailer`], so the storage and the mail transport plug in without touching
+//! them; [`http`] maps one route table onto those use cases over `http::Request`.
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod domain;
+pub mod email;
+pub mod http;
+pub mod requests;
+pub mod service;
+pub mod store;
+pub mod token;
