@@ -1,1 +1,4 @@
-//! Black-box tests of the whole API over HTTP.
+//! Black-box tests of the whole API over HTTP, against `invites-local` on port 0.
+
+mod helpers;
+mod lifecycle;

@@ -1,0 +1,267 @@
+//! `spawn_app`: `invites-local` on port 0 with a fresh data folder and a clock the test
+//! controls, a client, tokens for any caller, and the outbox read as a user reads mail.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::Duration;
+use invites_local::{LocalOptions, RunningServer};
+use invites_shared::auth::Claims;
+use invites_shared::clock::{Clock, ManualClock};
+use invites_shared::config::Config;
+use mail_parser::MessageParser;
+use reqwest::{Method, Response};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use uuid::Uuid;
+
+pub const ACCEPT_URL: &str = "https://app.example.com/accept-invite?token={token}";
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub clock: Arc<ManualClock>,
+    /// The tenant and user most tests act as.
+    pub tenant: Uuid,
+    pub user: Uuid,
+    secret: String,
+    vars: HashMap<String, String>,
+    data_dir: TempDir,
+    server: Option<RunningServer>,
+}
+
+/// A server with the default configuration.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// A server with extra configuration variables (`INVITES_JWT_ISSUER`, ...).
+pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
+    let secret = format!("test-secret-{}", Uuid::new_v4());
+    let mut all: HashMap<String, String> = HashMap::from([
+        ("INVITES_JWT_SECRET".to_owned(), secret.clone()),
+        ("INVITES_ACCEPT_URL".to_owned(), ACCEPT_URL.to_owned()),
+    ]);
+    all.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let mut app = TestApp {
+        address: String::new(),
+        client: reqwest::Client::new(),
+        clock: Arc::new(ManualClock::starting_now()),
+        tenant: Uuid::new_v4(),
+        user: Uuid::new_v4(),
+        secret,
+        vars: all,
+        data_dir: tempfile::tempdir().expect("a temporary data folder"),
+        server: None,
+    };
+    app.start().await;
+    app
+}
+
+/// A parsed email from the outbox.
+pub struct Mail {
+    pub to: String,
+    pub to_header: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub raw: String,
+}
+
+impl Mail {
+    /// The accept link, read out of the text part exactly as a user would click it.
+    pub fn accept_link(&self) -> String {
+        let start = self
+            .text
+            .find("https://app.example.com/accept-invite?token=")
+            .expect("the mail has a link");
+        self.text[start..].split_whitespace().next().unwrap().to_owned()
+    }
+
+    /// The token in the accept link.
+    pub fn token(&self) -> String {
+        let link = self.accept_link();
+        let url = reqwest::Url::parse(&link).expect("the link is a URL");
+        url.query_pairs()
+            .find(|(k, _)| k == "token")
+            .expect("the link has a token")
+            .1
+            .into_owned()
+    }
+}
+
+impl TestApp {
+    async fn start(&mut self) {
+        let vars = self.vars.clone();
+        let config = Config::from_lookup(|name| vars.get(name).cloned(), None).expect("test configuration");
+        let options = LocalOptions {
+            listen: "127.0.0.1:0".into(),
+            data_dir: self.data_dir.path().to_path_buf(),
+            config,
+            clock: self.clock.clone(),
+        };
+        let server = invites_local::start(options).await.expect("the server starts");
+        self.address = format!("http://{}", server.addr);
+        self.server = Some(server);
+    }
+
+    /// Stops the server gracefully and starts it again on the same data folder.
+    pub async fn restart(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.stop().await.expect("the server stops");
+        }
+        self.start().await;
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir.path().to_path_buf()
+    }
+
+    pub fn advance(&self, by: Duration) {
+        self.clock.advance(by);
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// A token signed with the server's secret, expiring in an hour.
+    pub fn token_for(&self, sub: Uuid, tenant: Option<Uuid>, super_admin: bool) -> String {
+        let claims = Claims {
+            sub: sub.to_string(),
+            tenant_id: tenant.map(|t| t.to_string()),
+            super_admin,
+            exp: (chrono::Utc::now() + Duration::hours(1)).timestamp() as u64,
+            iss: self.vars.get("INVITES_JWT_ISSUER").cloned(),
+            aud: self.vars.get("INVITES_JWT_AUDIENCE").cloned(),
+        };
+        self.sign(&claims)
+    }
+
+    pub fn sign(&self, claims: &impl serde::Serialize) -> String {
+        jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+            claims,
+            &jsonwebtoken::EncodingKey::from_secret(self.secret.as_bytes()),
+        )
+        .unwrap()
+    }
+
+    /// The default caller: `self.user` in `self.tenant`.
+    pub fn user_token(&self) -> String {
+        self.token_for(self.user, Some(self.tenant), false)
+    }
+
+    pub fn super_admin_token(&self) -> String {
+        self.token_for(Uuid::new_v4(), None, true)
+    }
+
+    pub async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Response {
+        let mut request = self.client.request(method, format!("{}{path}", self.address));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("the request reaches the server")
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Response {
+        self.request(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::GET, path, token, None).await
+    }
+
+    /// POST /user-invites as `token` into `tenant`.
+    pub async fn send(&self, token: &str, tenant: Uuid, invitees: Value) -> Response {
+        self.post("/user-invites", Some(token), send_body(tenant, invitees))
+            .await
+    }
+
+    /// Sends one invite as the default caller and returns it (asserting success).
+    pub async fn invite(&self, email: &str) -> Value {
+        let response = self
+            .send(&self.user_token(), self.tenant, json!([{ "email": email }]))
+            .await;
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["errors"], json!([]), "{body}");
+        body["success"][0].clone()
+    }
+
+    /// Every email in the outbox, oldest first.
+    pub fn outbox(&self) -> Vec<Mail> {
+        let dir = LocalOptions::outbox_dir(self.data_dir.path());
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.retain(|p| p.extension().is_some_and(|e| e == "eml"));
+        files.sort();
+        files
+            .into_iter()
+            .map(|path| {
+                let raw = std::fs::read(&path).unwrap();
+                let message = MessageParser::default().parse(&raw).expect("an RFC 5322 message");
+                Mail {
+                    to: message
+                        .to()
+                        .and_then(|a| a.first())
+                        .and_then(|a| a.address())
+                        .unwrap_or_default()
+                        .to_owned(),
+                    to_header: message.header_raw("To").unwrap_or_default().trim().to_owned(),
+                    subject: message.subject().unwrap_or_default().to_owned(),
+                    text: message.body_text(0).unwrap_or_default().into_owned(),
+                    html: message.body_html(0).unwrap_or_default().into_owned(),
+                    raw: String::from_utf8_lossy(&raw).into_owned(),
+                }
+            })
+            .collect()
+    }
+
+    /// The emails sent to `address` (compared case-insensitively), oldest first.
+    pub fn mails_to(&self, address: &str) -> Vec<Mail> {
+        self.outbox()
+            .into_iter()
+            .filter(|m| m.to.eq_ignore_ascii_case(address))
+            .collect()
+    }
+}
+
+pub fn send_body(tenant: Uuid, invitees: Value) -> Value {
+    json!({ "userInvites": { "tenantId": tenant, "userInvites": invitees } })
+}
+
+/// Reads a JSON body, asserting the status first (and showing the body if it differs).
+pub async fn json_of(response: Response, status: u16) -> Value {
+    let actual = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let text = response.text().await.unwrap();
+    assert_eq!(actual, status, "unexpected status; body: {text}");
+    let expected_type = if status < 400 {
+        "application/json"
+    } else {
+        "application/problem+json"
+    };
+    assert_eq!(content_type, expected_type, "body: {text}");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+/// Asserts a problem response with this status and code; returns it.
+pub async fn problem(response: Response, status: u16, code: &str) -> Value {
+    let body = json_of(response, status).await;
+    assert_eq!(body["code"], code, "{body}");
+    assert_eq!(body["status"], status, "{body}");
+    for key in ["type", "title", "detail", "errors"] {
+        assert!(body.get(key).is_some(), "problem lacks {key}: {body}");
+    }
+    body
+}
