@@ -52,6 +52,21 @@ pub struct Claims {
     pub aud: Option<String>,
 }
 
+/// The claims read out of a verified token. `iss` and `aud` are checked by the JWT
+/// library (which takes `aud` as a string or an array, as RFC 7519 allows) and are not
+/// read here, so an array `aud` does not fail deserialization.
+#[derive(Deserialize)]
+struct VerifiedClaims {
+    sub: String,
+    #[serde(rename = "tenantId", default)]
+    tenant_id: Option<String>,
+    #[serde(rename = "superAdmin", default)]
+    super_admin: bool,
+    /// Read only so that an `exp` that is not a number fails to parse (the library checks its value).
+    #[allow(dead_code)]
+    exp: u64,
+}
+
 pub struct Authenticator {
     key: DecodingKey,
     validation: Validation,
@@ -101,7 +116,7 @@ impl Authenticator {
     }
 
     pub fn verify(&self, token: &str) -> Result<Caller, AuthError> {
-        let data = jsonwebtoken::decode::<Claims>(token, &self.key, &self.validation).map_err(|e| {
+        let data = jsonwebtoken::decode::<VerifiedClaims>(token, &self.key, &self.validation).map_err(|e| {
             tracing::debug!(reason = %e, "rejected bearer token");
             AuthError::Invalid
         })?;

@@ -148,6 +148,16 @@ impl TestApp {
         .unwrap()
     }
 
+    /// Signs with the server's secret but another HMAC algorithm.
+    pub fn sign_with(&self, algorithm: jsonwebtoken::Algorithm, claims: &impl serde::Serialize) -> String {
+        jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(algorithm),
+            claims,
+            &jsonwebtoken::EncodingKey::from_secret(self.secret.as_bytes()),
+        )
+        .unwrap()
+    }
+
     /// The default caller: `self.user` in `self.tenant`.
     pub fn user_token(&self) -> String {
         self.token_for(self.user, Some(self.tenant), false)
@@ -264,4 +274,184 @@ pub async fn problem(response: Response, status: u16, code: &str) -> Value {
         assert!(body.get(key).is_some(), "problem lacks {key}: {body}");
     }
     body
+}
+
+/// Percent-encodes a query value (everything but RFC 3986's unreserved characters).
+pub fn enc(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// base64url without padding, for hand-built tokens.
+pub fn b64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+/// Asserts that no invite JSON anywhere in `value` carries a token or its hash.
+pub fn assert_no_secrets(value: &Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                let lower = key.to_ascii_lowercase();
+                assert!(
+                    !lower.contains("token") && !lower.contains("hash") && !lower.contains("secret"),
+                    "a response carries {key}: {value}"
+                );
+                assert_no_secrets(inner);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(assert_no_secrets),
+        Value::String(text) => {
+            let hex64 = text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit());
+            assert!(!hex64, "a response carries something like a SHA-256: {text}");
+        }
+        _ => {}
+    }
+}
+
+impl TestApp {
+    /// A token of a user in another, fresh tenant.
+    pub fn stranger_token(&self) -> (Uuid, String) {
+        let tenant = Uuid::new_v4();
+        (tenant, self.token_for(Uuid::new_v4(), Some(tenant), false))
+    }
+
+    /// A request with a raw body and content type.
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: impl Into<reqwest::Body>,
+        content_type: &str,
+    ) -> Response {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.address))
+            .header("content-type", content_type)
+            .body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("the request reaches the server")
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> Response {
+        self.request(Method::PATCH, path, token, Some(body)).await
+    }
+
+    /// POST /user-invites with an `Idempotency-Key`.
+    pub async fn send_with_key(&self, token: &str, key: &str, body: &Value) -> Response {
+        self.client
+            .post(format!("{}/user-invites", self.address))
+            .bearer_auth(token)
+            .header("Idempotency-Key", key)
+            .json(body)
+            .send()
+            .await
+            .expect("the request reaches the server")
+    }
+
+    /// Sends one invitee (any fields) as the default caller; returns the created invite.
+    pub async fn invite_with(&self, invitee: Value) -> Value {
+        let response = self.send(&self.user_token(), self.tenant, json!([invitee])).await;
+        let body = json_of(response, 200).await;
+        assert_eq!(body["errors"], json!([]), "{body}");
+        body["success"][0].clone()
+    }
+
+    /// POST /user-invites/accept with an invite token, as `caller`.
+    pub async fn accept(&self, caller: &str, token: &str) -> Response {
+        self.post(
+            "/user-invites/accept",
+            Some(caller),
+            json!({ "acceptUserInvite": { "token": token } }),
+        )
+        .await
+    }
+
+    /// Accepts as a fresh user of no tenant.
+    pub async fn accept_as_anyone(&self, token: &str) -> Response {
+        self.accept(&self.token_for(Uuid::new_v4(), None, false), token).await
+    }
+
+    /// POST /user-invites/check-token, without a JWT; returns the JSON answer.
+    pub async fn check(&self, token: &str) -> Value {
+        json_of(
+            self.post("/user-invites/check-token", None, json!({ "token": token }))
+                .await,
+            200,
+        )
+        .await
+    }
+
+    /// GET /user-invites/{id} as the default caller.
+    pub async fn fetch(&self, id: &Value) -> Value {
+        let path = format!("/user-invites/{}", id.as_str().unwrap());
+        json_of(self.get(&path, Some(&self.user_token())).await, 200).await
+    }
+
+    /// GET /user-invites?{query} as the default caller; returns the JSON answer.
+    pub async fn list(&self, query: &str) -> Value {
+        json_of(
+            self.get(&format!("/user-invites?{query}"), Some(&self.user_token()))
+                .await,
+            200,
+        )
+        .await
+    }
+
+    /// How many invites the default tenant holds.
+    pub async fn count(&self) -> u64 {
+        self.list("limit=1").await["totalCount"].as_u64().unwrap()
+    }
+
+    pub async fn cancel(&self, id: &Value) -> Response {
+        let path = format!("/user-invites/{}/cancel", id.as_str().unwrap());
+        self.post(&path, Some(&self.user_token()), json!({})).await
+    }
+
+    pub async fn resend(&self, id: &Value, body: Value) -> Response {
+        let path = format!("/user-invites/{}/resend", id.as_str().unwrap());
+        self.post(&path, Some(&self.user_token()), body).await
+    }
+
+    /// Every accept token mailed to `address`.
+    pub fn tokens_to(&self, address: &str) -> Vec<String> {
+        self.mails_to(address).iter().map(Mail::token).collect()
+    }
+
+    /// The one token mailed to `address` that is not in `before`.
+    pub fn new_token_to(&self, address: &str, before: &[String]) -> String {
+        let fresh: Vec<String> = self
+            .tokens_to(address)
+            .into_iter()
+            .filter(|t| !before.contains(t))
+            .collect();
+        assert_eq!(fresh.len(), 1, "expected exactly one new mail to {address}");
+        fresh.into_iter().next().unwrap()
+    }
+}
+
+impl TestApp {
+    pub async fn cancel_with(&self, id: &Value, body: Value) -> Response {
+        let path = format!("/user-invites/{}/cancel", id.as_str().unwrap());
+        self.post(&path, Some(&self.user_token()), body).await
+    }
 }

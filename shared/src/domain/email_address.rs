@@ -27,6 +27,11 @@ impl EmailAddress {
         if given.chars().any(char::is_control) {
             return Err("must not contain control characters");
         }
+        // A quoted local part (`"john doe"@example.com`) is valid RFC 5321, but mail
+        // transports refuse most of them: such an invite could never be delivered.
+        if given.starts_with('"') {
+            return Err("must not have a quoted local part; use a plain address such as name@example.com");
+        }
         let options = Options::default()
             .with_required_tld()
             .without_domain_literal()
@@ -74,6 +79,7 @@ mod tests {
             "john@[127.0.0.1]",
             "john@example.com\r\nBcc: x@example.com",
             "a@b@example.com",
+            "\"john doe\"@example.com",
         ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad:?} was accepted");
         }

@@ -197,9 +197,15 @@ impl InviteService {
         }
         match self.send_now(caller, request).await {
             Ok(response) => {
+                // Only a token's hash is ever stored (invariant 1): the replayed response
+                // leaves out the one-time `acceptUrl`; a resend issues a new link.
+                let mut replay = response.clone();
+                for view in &mut replay.success {
+                    view.accept_url = None;
+                }
                 let record = IdempotencyRecord {
                     fingerprint,
-                    response: Some(serde_json::to_value(&response).map_err(|e| InviteError::Internal(e.to_string()))?),
+                    response: Some(serde_json::to_value(&replay).map_err(|e| InviteError::Internal(e.to_string()))?),
                     expires_at: self.clock.now() + Duration::hours(IDEMPOTENCY_WINDOW_HOURS),
                 };
                 if let Err(e) = self.store.complete_idempotent(&key, &record).await {
