@@ -36,6 +36,28 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
 }
 
+/// Which store the suite runs against: `INVITES_TEST_STORE=dynamodb` gives every
+/// test a fresh table on the DynamoDB server at `AWS_ENDPOINT_URL` (the test command
+/// starts moto for it); otherwise the embedded store in a fresh data folder.
+async fn store_vars() -> Vec<(String, String)> {
+    match std::env::var("INVITES_TEST_STORE").as_deref() {
+        Err(_) | Ok("embedded") => vec![],
+        Ok("dynamodb") => {
+            assert!(
+                std::env::var("AWS_ENDPOINT_URL").is_ok(),
+                "INVITES_TEST_STORE=dynamodb needs AWS_ENDPOINT_URL (run scripts/test.sh)"
+            );
+            let table = format!("invites-test-{}", Uuid::new_v4());
+            let client = invites_shared::dynamo::client_from_env(None).await;
+            invites_shared::dynamo::create_table(&client, &table)
+                .await
+                .expect("the test table is created");
+            vec![("INVITES_TABLE_NAME".to_owned(), table)]
+        }
+        Ok(other) => panic!("INVITES_TEST_STORE={other:?}: use embedded or dynamodb"),
+    }
+}
+
 /// A server with extra configuration variables (`INVITES_JWT_ISSUER`, ...).
 pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
     let secret = format!("test-secret-{}", Uuid::new_v4());
@@ -43,6 +65,7 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
         ("INVITES_JWT_SECRET".to_owned(), secret.clone()),
         ("INVITES_ACCEPT_URL".to_owned(), ACCEPT_URL.to_owned()),
     ]);
+    all.extend(store_vars().await);
     all.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let mut app = TestApp {
         address: String::new(),
@@ -100,6 +123,7 @@ impl TestApp {
             data_dir: self.data_dir.path().to_path_buf(),
             config,
             clock: self.clock.clone(),
+            dynamodb_endpoint: None,
         };
         let server = invites_local::start(options).await.expect("the server starts");
         self.address = format!("http://{}", server.addr);
