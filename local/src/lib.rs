@@ -17,6 +17,7 @@ use invites_shared::auth::Authenticator;
 use invites_shared::clock::Clock;
 use invites_shared::config::Config;
 use invites_shared::domain::MAX_BODY_BYTES;
+use invites_shared::dynamo::{self, DynamoStore};
 use invites_shared::email::Mailer;
 use invites_shared::http::{Api, Problem};
 use invites_shared::service::{InviteService, Settings};
@@ -46,6 +47,9 @@ pub struct LocalOptions {
     pub data_dir: PathBuf,
     pub config: Config,
     pub clock: Arc<dyn Clock>,
+    /// Where DynamoDB is, when `INVITES_TABLE_NAME` is set; `None` lets the SDK read
+    /// `AWS_ENDPOINT_URL` (or use AWS itself).
+    pub dynamodb_endpoint: Option<String>,
 }
 
 impl LocalOptions {
@@ -81,7 +85,8 @@ impl RunningServer {
     }
 }
 
-/// Opens the store and the outbox under the data folder and starts serving.
+/// Opens the store (DynamoDB when `INVITES_TABLE_NAME` is set, else the embedded one
+/// under the data folder) and the outbox, and starts serving.
 pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
     let data_dir = &options.data_dir;
     let dir_error = |reason: String| StartError::DataDir {
@@ -89,8 +94,13 @@ pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
         reason,
     };
     std::fs::create_dir_all(data_dir).map_err(|e| dir_error(e.to_string()))?;
-    let store: Arc<dyn InviteStore> =
-        Arc::new(EmbeddedStore::open(&data_dir.join("invites.redb")).map_err(|e| dir_error(e.to_string()))?);
+    let store: Arc<dyn InviteStore> = match &options.config.table_name {
+        Some(table) => {
+            let client = dynamo::client_from_env(options.dynamodb_endpoint.as_deref()).await;
+            Arc::new(DynamoStore::new(client, table))
+        }
+        None => Arc::new(EmbeddedStore::open(&data_dir.join("invites.redb")).map_err(|e| dir_error(e.to_string()))?),
+    };
     let mailer: Arc<dyn Mailer> =
         Arc::new(OutboxMailer::new(LocalOptions::outbox_dir(data_dir), DEFAULT_SENDER).map_err(dir_error)?);
     let config = &options.config;

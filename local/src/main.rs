@@ -4,6 +4,7 @@
 //! invites-local                      serve every route on INVITES_LISTEN (default 127.0.0.1:3000)
 //! invites-local token --sub UUID --tenant UUID [--super-admin] [--hours N]
 //!                                    print a signed development token
+//! invites-local create-table         create the DynamoDB table INVITES_TABLE_NAME if missing
 //! ```
 
 use std::path::PathBuf;
@@ -18,6 +19,7 @@ use tracing_subscriber::EnvFilter;
 
 const USAGE: &str = "usage:
   invites-local                     serve the API (INVITES_LISTEN, INVITES_DATA_DIR)
+  invites-local create-table        create the DynamoDB table INVITES_TABLE_NAME if missing
   invites-local token --sub UUID --tenant UUID [--super-admin] [--hours N]
                                     print a signed development token (HS256)";
 
@@ -27,6 +29,7 @@ async fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         None | Some("serve") => serve().await,
         Some("token") => token(&args[1..]),
+        Some("create-table") => create_table().await,
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -56,15 +59,20 @@ async fn serve() -> Result<(), String> {
     let config = Config::from_env(Some(DEVELOPMENT_JWT_SECRET)).map_err(|e| e.to_string())?;
     let development_secret = matches!(&config.jwt.key, JwtKey::Secret(s) if s == DEVELOPMENT_JWT_SECRET);
     let data_dir = PathBuf::from(env_or("INVITES_DATA_DIR", DEFAULT_DATA_DIR));
+    let table = config.table_name.clone();
     let options = LocalOptions {
         listen: env_or("INVITES_LISTEN", DEFAULT_LISTEN),
         data_dir: data_dir.clone(),
         config,
         clock: Arc::new(SystemClock),
+        dynamodb_endpoint: None,
     };
     let server = invites_local::start(options).await.map_err(|e| e.to_string())?;
     println!("User Invites API listening on http://{}", server.addr);
-    println!("  data folder: {}", data_dir.display());
+    match &table {
+        Some(table) => println!("  storage:     DynamoDB table {table}"),
+        None => println!("  data folder: {}", data_dir.display()),
+    }
     println!("  outbox:      {}", LocalOptions::outbox_dir(&data_dir).display());
     if development_secret {
         println!("  JWT secret:  {DEVELOPMENT_JWT_SECRET} (HS256, development only; set INVITES_JWT_SECRET to change)");
@@ -96,6 +104,20 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = terminate => {},
     }
+}
+
+async fn create_table() -> Result<(), String> {
+    let table = std::env::var("INVITES_TABLE_NAME")
+        .ok()
+        .filter(|t| !t.is_empty())
+        .ok_or("INVITES_TABLE_NAME is required")?;
+    let client = invites_shared::dynamo::client_from_env(None).await;
+    match invites_shared::dynamo::create_table(&client, &table).await {
+        Ok(true) => println!("created table {table}"),
+        Ok(false) => println!("table {table} exists already"),
+        Err(e) => return Err(format!("could not create table {table}: {e}")),
+    }
+    Ok(())
 }
 
 fn token(args: &[String]) -> Result<(), String> {

@@ -164,8 +164,12 @@ impl InviteStore for EmbeddedStore {
                 .map_err(internal)?
                 .map(|bytes| from_json(bytes.value()))
                 .transpose()?;
-            if stored.is_none_or(|s| s.version != previous.version) {
-                return Err(StoreError::Conflict);
+            match stored {
+                None => return Err(StoreError::Conflict(None)),
+                Some(stored) if stored.version != previous.version => {
+                    return Err(StoreError::Conflict(Some(Box::new(stored))));
+                }
+                Some(_) => {}
             }
             let mut slots = txn.open_table(EMAIL_SLOTS).map_err(internal)?;
             if next.holds_email_slot(now) {

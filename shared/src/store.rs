@@ -12,9 +12,10 @@ use crate::domain::{EffectiveStatus, Invite, InviteId, TenantId, UserId};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The invite changed since it was read (its version moved on); read again and redecide.
+    /// The invite changed since it was read (its version moved on): decide again over
+    /// the current copy, which the store returns when the failed write gave it back.
     #[error("the invite was changed by another request")]
-    Conflict,
+    Conflict(Option<Box<Invite>>),
     /// Another invite holds the pending slot for this tenant and email.
     #[error("another pending invite exists for this email in this tenant")]
     DuplicatePending,
@@ -192,7 +193,13 @@ impl ListQuery {
             SortField::CreatedAt => sortable_time(invite.created_at),
             SortField::UpdatedAt => sortable_time(invite.updated_at),
             SortField::Email => invite.email_canonical.clone(),
-            SortField::Status => invite.effective_status(now).as_str().to_owned(),
+            // Within a status, by expiry: this is the order a stored `pending#<expiresAt>`
+            // key gives too, since the expired among the pending are those expiring first.
+            SortField::Status => format!(
+                "{}#{}",
+                invite.effective_status(now).as_str(),
+                sortable_time(invite.expires_at)
+            ),
         };
         SortKey { value, id: invite.id }
     }

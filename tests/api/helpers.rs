@@ -1,3 +1,6 @@
+// Shared by the `api` and `dynamodb` test binaries, each of which uses part of it.
+#![allow(dead_code)]
+
 //! `spawn_app`: `invites-local` on port 0 with a fresh data folder and a clock the test
 //! controls, a client, tokens for any caller, and the outbox read as a user reads mail.
 
@@ -28,6 +31,7 @@ pub struct TestApp {
     secret: String,
     vars: HashMap<String, String>,
     data_dir: TempDir,
+    dynamodb_endpoint: Option<String>,
     server: Option<RunningServer>,
 }
 
@@ -36,14 +40,57 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
 }
 
+/// Which store the suite runs against: `INVITES_TEST_STORE=dynamodb` gives every
+/// test a fresh table on the DynamoDB server at `AWS_ENDPOINT_URL` (the test command
+/// starts moto for it); otherwise the embedded store in a fresh data folder.
+async fn store_vars() -> Vec<(String, String)> {
+    match std::env::var("INVITES_TEST_STORE").as_deref() {
+        Err(_) | Ok("embedded") => vec![],
+        Ok("dynamodb") => {
+            assert!(
+                std::env::var("AWS_ENDPOINT_URL").is_ok(),
+                "INVITES_TEST_STORE=dynamodb needs AWS_ENDPOINT_URL (run scripts/test.sh)"
+            );
+            let table = format!("invites-test-{}", Uuid::new_v4());
+            let client = invites_shared::dynamo::client_from_env(None).await;
+            invites_shared::dynamo::create_table(&client, &table)
+                .await
+                .expect("the test table is created");
+            vec![("INVITES_TABLE_NAME".to_owned(), table)]
+        }
+        Ok(other) => panic!("INVITES_TEST_STORE={other:?}: use embedded or dynamodb"),
+    }
+}
+
 /// A server with extra configuration variables (`INVITES_JWT_ISSUER`, ...).
 pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
+    let mut all: Vec<(String, String)> = store_vars().await;
+    all.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    spawn(all, None).await
+}
+
+/// A server on a fresh DynamoDB table that it reaches through `endpoint` (a proxy in
+/// front of the moto server at `AWS_ENDPOINT_URL`).
+pub async fn spawn_app_on_dynamodb(endpoint: &str) -> TestApp {
+    let table = format!("invites-test-{}", Uuid::new_v4());
+    let client = invites_shared::dynamo::client_from_env(None).await;
+    invites_shared::dynamo::create_table(&client, &table)
+        .await
+        .expect("the test table is created");
+    spawn(
+        vec![("INVITES_TABLE_NAME".to_owned(), table)],
+        Some(endpoint.to_owned()),
+    )
+    .await
+}
+
+async fn spawn(vars: Vec<(String, String)>, dynamodb_endpoint: Option<String>) -> TestApp {
     let secret = format!("test-secret-{}", Uuid::new_v4());
     let mut all: HashMap<String, String> = HashMap::from([
         ("INVITES_JWT_SECRET".to_owned(), secret.clone()),
         ("INVITES_ACCEPT_URL".to_owned(), ACCEPT_URL.to_owned()),
     ]);
-    all.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    all.extend(vars);
     let mut app = TestApp {
         address: String::new(),
         client: reqwest::Client::new(),
@@ -53,6 +100,7 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
         secret,
         vars: all,
         data_dir: tempfile::tempdir().expect("a temporary data folder"),
+        dynamodb_endpoint,
         server: None,
     };
     app.start().await;
@@ -100,6 +148,7 @@ impl TestApp {
             data_dir: self.data_dir.path().to_path_buf(),
             config,
             clock: self.clock.clone(),
+            dynamodb_endpoint: self.dynamodb_endpoint.clone(),
         };
         let server = invites_local::start(options).await.expect("the server starts");
         self.address = format!("http://{}", server.addr);

@@ -75,7 +75,7 @@ impl From<StoreError> for InviteError {
         match e {
             StoreError::DuplicatePending => Self::DuplicatePending,
             StoreError::Unavailable(cause) => Self::Unavailable(cause),
-            StoreError::Conflict => Self::Unavailable("the invite kept changing; try again".into()),
+            StoreError::Conflict(_) => Self::Unavailable("the invite kept changing; try again".into()),
             StoreError::Internal(cause) => Self::Internal(cause),
         }
     }
@@ -372,7 +372,8 @@ impl InviteService {
             }
             match self.store.replace(&current, &next, now).await {
                 Ok(()) => return next,
-                Err(StoreError::Conflict) => match self.store.get(current.id).await {
+                Err(StoreError::Conflict(Some(latest))) => current = *latest,
+                Err(StoreError::Conflict(None)) => match self.store.get(current.id).await {
                     Ok(Some(latest)) => current = latest,
                     _ => return current,
                 },
@@ -392,17 +393,21 @@ impl InviteService {
         id: InviteId,
         decide: impl Fn(&Invite, DateTime<Utc>) -> Result<Invite, InviteError>,
     ) -> Result<Invite, InviteError> {
+        let mut current = self.store.get(id).await?.ok_or(InviteError::NotFound)?;
         for _ in 0..MAX_CONFLICT_RETRIES {
-            let current = self.store.get(id).await?.ok_or(InviteError::NotFound)?;
             let now = self.clock.now();
             let next = decide(&current, now)?;
             match self.store.replace(&current, &next, now).await {
                 Ok(()) => return Ok(next),
-                Err(StoreError::Conflict) => continue,
+                // The failed write returned the current copy: no extra read.
+                Err(StoreError::Conflict(Some(latest))) => current = *latest,
+                Err(StoreError::Conflict(None)) => {
+                    current = self.store.get(id).await?.ok_or(InviteError::NotFound)?;
+                }
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(StoreError::Conflict.into())
+        Err(StoreError::Conflict(None).into())
     }
 
     /// resendUserInvite: a new token and a new expiry; the old token stops working at once.

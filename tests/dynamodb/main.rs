@@ -1,0 +1,313 @@
+//! DynamoDB-only tests, through a fault-injecting proxy in front of moto: the calls each
+//! operation makes, and what every write path does when DynamoDB fails.
+
+#[path = "../api/helpers.rs"]
+mod helpers;
+mod proxy;
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, json_of, problem, spawn_app_on_dynamodb};
+use crate::proxy::{Fault, FaultProxy};
+
+async fn app_behind_proxy() -> (TestApp, FaultProxy) {
+    let proxy = FaultProxy::start().await;
+    let app = spawn_app_on_dynamodb(&proxy.url).await;
+    (app, proxy)
+}
+
+/// Sends one invite without email and returns it with its one-time token.
+async fn invite_without_email(app: &TestApp, email: &str) -> (Value, String) {
+    let body = json!({
+        "userInvites": { "tenantId": app.tenant, "userInvites": [{ "email": email }] },
+        "sendEmail": false
+    });
+    let sent = json_of(app.post("/user-invites", Some(&app.user_token()), body).await, 200).await;
+    let invite = sent["success"][0].clone();
+    let url = reqwest::Url::parse(invite["acceptUrl"].as_str().unwrap()).unwrap();
+    let token = url.query_pairs().find(|(k, _)| k == "token").unwrap().1.into_owned();
+    (invite, token)
+}
+
+fn path(invite: &Value, suffix: &str) -> String {
+    format!("/user-invites/{}{suffix}", invite["id"].as_str().unwrap())
+}
+
+#[tokio::test]
+async fn each_operation_makes_no_more_round_trips_than_its_budget() {
+    let (app, proxy) = app_behind_proxy().await;
+    let user = app.user_token();
+    let mut rows = Vec::new();
+    let mut measure = |operation: &str, budget: usize, calls: Vec<String>| {
+        rows.push(format!(
+            "| {operation} | {} | {budget} | {} |",
+            calls.len(),
+            calls.join(", ")
+        ));
+        assert!(
+            calls.len() <= budget,
+            "{operation} made {} calls: {calls:?}",
+            calls.len()
+        );
+    };
+
+    proxy.take_calls();
+    let (invite, token) = invite_without_email(&app, "rt@example.com").await;
+    measure("send (1 invite, sendEmail false)", 1, proxy.take_calls());
+
+    json_of(app.get(&path(&invite, ""), Some(&user)).await, 200).await;
+    measure("get", 1, proxy.take_calls());
+
+    let update = json!({ "userInvite": { "firstName": "Round" } });
+    json_of(
+        app.request(reqwest::Method::PATCH, &path(&invite, ""), Some(&user), Some(update))
+            .await,
+        200,
+    )
+    .await;
+    measure("update", 2, proxy.take_calls());
+
+    let resent = json_of(
+        app.post(&path(&invite, "/resend"), Some(&user), json!({ "sendEmail": false }))
+            .await,
+        200,
+    )
+    .await;
+    measure("resend (sendEmail false)", 2, proxy.take_calls());
+    let url = reqwest::Url::parse(resent["acceptUrl"].as_str().unwrap()).unwrap();
+    assert_ne!(token, url.query_pairs().find(|(k, _)| k == "token").unwrap().1);
+
+    // A later resend moves the expiry, so the slot is refreshed in the same transaction.
+    app.advance(chrono::Duration::minutes(1));
+    json_of(
+        app.post(&path(&invite, "/resend"), Some(&user), json!({ "sendEmail": false }))
+            .await,
+        200,
+    )
+    .await;
+    measure("resend (sendEmail false, new expiry)", 2, proxy.take_calls());
+
+    json_of(app.get("/user-invites?limit=10", Some(&user)).await, 200).await;
+    measure("list page", 2, proxy.take_calls());
+
+    let (_, token_after_resend) = invite_without_email(&app, "rt-accept@example.com").await;
+    proxy.take_calls();
+    json_of(
+        app.post(
+            "/user-invites/check-token",
+            None,
+            json!({ "token": token_after_resend }),
+        )
+        .await,
+        200,
+    )
+    .await;
+    measure("check-token", 1, proxy.take_calls());
+
+    let accept = json!({ "acceptUserInvite": { "token": token_after_resend } });
+    json_of(
+        app.post(
+            "/user-invites/accept",
+            Some(&app.token_for(uuid::Uuid::new_v4(), None, false)),
+            accept,
+        )
+        .await,
+        200,
+    )
+    .await;
+    measure("accept", 2, proxy.take_calls());
+
+    let (other, _) = invite_without_email(&app, "rt2@example.com").await;
+    proxy.take_calls();
+    json_of(app.post(&path(&other, "/cancel"), Some(&user), json!({})).await, 200).await;
+    measure("cancel", 2, proxy.take_calls());
+
+    // With email, the delivery outcome is recorded on the invite: one more write.
+    app.invite("rt3@example.com").await;
+    measure("send (1 invite, emailed)", 2, proxy.take_calls());
+
+    let invitees: Vec<Value> = (0..40)
+        .map(|i| json!({ "email": format!("bulk{i}@example.com") }))
+        .collect();
+    let body = json!({ "userInvites": { "tenantId": app.tenant, "userInvites": invitees }, "sendEmail": false });
+    let sent = json_of(app.post("/user-invites", Some(&user), body).await, 200).await;
+    assert_eq!(sent["success"].as_array().unwrap().len(), 40);
+    let concurrent = proxy.max_in_flight("TransactWriteItems");
+    let calls = proxy.take_calls();
+    assert_eq!(calls.iter().filter(|c| *c == "TransactWriteItems").count(), 40);
+    assert!(concurrent > 1, "the 40 writes of one send ran one after another");
+    assert!(
+        concurrent <= 8,
+        "the writes of one send are bounded to 8 at once, saw {concurrent}"
+    );
+    measure("send (40 invites, sendEmail false)", 40, calls);
+    rows.push(format!(
+        "\nsend of 40: at most {concurrent} TransactWriteItems under way at once (bound: 8)"
+    ));
+
+    println!(
+        "| operation | calls | budget | calls made |\n|---|---|---|---|\n{}",
+        rows.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn a_transient_throttle_is_retried_by_the_sdk_and_succeeds() {
+    let (app, proxy) = app_behind_proxy().await;
+    proxy.fail("TransactWriteItems", Fault::Throttle, 1);
+    proxy.take_calls();
+    let (invite, _) = invite_without_email(&app, "retry@example.com").await;
+    assert_eq!(invite["status"], "pending");
+    let calls = proxy.take_calls();
+    assert_eq!(
+        calls.iter().filter(|c| *c == "TransactWriteItems").count(),
+        2,
+        "{calls:?}"
+    );
+}
+
+#[tokio::test]
+async fn send_answers_503_when_storage_keeps_failing_and_leaves_nothing_behind() {
+    let (app, proxy) = app_behind_proxy().await;
+    proxy.fail("TransactWriteItems", Fault::Throttle, usize::MAX);
+    let response = app
+        .send(
+            &app.user_token(),
+            app.tenant,
+            json!([{ "email": "a@example.com" }, { "email": "b@example.com" }]),
+        )
+        .await;
+    problem(response, 503, "UNAVAILABLE").await;
+    proxy.heal();
+    let list = json_of(app.get("/user-invites", Some(&app.user_token())).await, 200).await;
+    assert_eq!(list["totalCount"], 0);
+    assert!(app.outbox().is_empty());
+    // No slot was left behind to block inviting the same people now.
+    let sent = json_of(
+        app.send(
+            &app.user_token(),
+            app.tenant,
+            json!([{ "email": "a@example.com" }, { "email": "b@example.com" }]),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(sent["success"].as_array().unwrap().len(), 2, "{sent}");
+}
+
+#[tokio::test]
+async fn accept_answers_503_under_server_errors_and_the_token_still_works_after() {
+    let (app, proxy) = app_behind_proxy().await;
+    let (invite, token) = invite_without_email(&app, "accept@example.com").await;
+    let accept = json!({ "acceptUserInvite": { "token": token } });
+    let invitee = app.token_for(uuid::Uuid::new_v4(), None, false);
+    proxy.fail("TransactWriteItems", Fault::ServerError, usize::MAX);
+    problem(
+        app.post("/user-invites/accept", Some(&invitee), accept.clone()).await,
+        503,
+        "UNAVAILABLE",
+    )
+    .await;
+    proxy.heal();
+    let current = json_of(app.get(&path(&invite, ""), Some(&app.user_token())).await, 200).await;
+    assert_eq!(current["status"], "pending");
+    assert_eq!(current["updatedAt"], invite["updatedAt"]);
+    let accepted = json_of(app.post("/user-invites/accept", Some(&invitee), accept).await, 200).await;
+    assert_eq!(accepted["status"], "accepted");
+}
+
+#[tokio::test]
+async fn cancel_answers_503_under_throttling_and_changes_nothing() {
+    let (app, proxy) = app_behind_proxy().await;
+    let (invite, _) = invite_without_email(&app, "cancel@example.com").await;
+    proxy.fail("TransactWriteItems", Fault::Throttle, usize::MAX);
+    problem(
+        app.post(&path(&invite, "/cancel"), Some(&app.user_token()), json!({}))
+            .await,
+        503,
+        "UNAVAILABLE",
+    )
+    .await;
+    proxy.heal();
+    let current = json_of(app.get(&path(&invite, ""), Some(&app.user_token())).await, 200).await;
+    assert_eq!(current, invite_without_accept_url(&invite));
+    let canceled = json_of(
+        app.post(&path(&invite, "/cancel"), Some(&app.user_token()), json!({}))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(canceled["status"], "canceled");
+}
+
+#[tokio::test]
+async fn resend_answers_503_under_throttling_and_the_old_token_stays_valid() {
+    let (app, proxy) = app_behind_proxy().await;
+    let (invite, token) = invite_without_email(&app, "resend@example.com").await;
+    // A resend writes the invite alone when its expiry is unchanged, with its slot otherwise.
+    proxy.fail("TransactWriteItems", Fault::Throttle, usize::MAX);
+    proxy.fail("PutItem", Fault::Throttle, usize::MAX);
+    let resend = app
+        .post(
+            &path(&invite, "/resend"),
+            Some(&app.user_token()),
+            json!({ "sendEmail": false }),
+        )
+        .await;
+    problem(resend, 503, "UNAVAILABLE").await;
+    proxy.heal();
+    let current = json_of(app.get(&path(&invite, ""), Some(&app.user_token())).await, 200).await;
+    assert_eq!(current, invite_without_accept_url(&invite));
+    let check = json_of(
+        app.post("/user-invites/check-token", None, json!({ "token": token }))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(check["isValid"], true);
+}
+
+#[tokio::test]
+async fn update_answers_503_under_server_errors_and_changes_nothing() {
+    let (app, proxy) = app_behind_proxy().await;
+    let (invite, _) = invite_without_email(&app, "update@example.com").await;
+    proxy.fail("PutItem", Fault::ServerError, usize::MAX);
+    let update = json!({ "userInvite": { "firstName": "Changed" } });
+    let response = app
+        .request(
+            reqwest::Method::PATCH,
+            &path(&invite, ""),
+            Some(&app.user_token()),
+            Some(update),
+        )
+        .await;
+    problem(response, 503, "UNAVAILABLE").await;
+    proxy.heal();
+    let current = json_of(app.get(&path(&invite, ""), Some(&app.user_token())).await, 200).await;
+    assert_eq!(current, invite_without_accept_url(&invite));
+}
+
+#[tokio::test]
+async fn a_read_that_never_answers_times_out_as_503() {
+    let (app, proxy) = app_behind_proxy().await;
+    let (invite, _) = invite_without_email(&app, "hang@example.com").await;
+    proxy.fail("GetItem", Fault::Hang, usize::MAX);
+    let started = std::time::Instant::now();
+    problem(
+        app.get(&path(&invite, ""), Some(&app.user_token())).await,
+        503,
+        "UNAVAILABLE",
+    )
+    .await;
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(15),
+        "the call is bounded"
+    );
+}
+
+fn invite_without_accept_url(invite: &Value) -> Value {
+    let mut invite = invite.clone();
+    invite.as_object_mut().unwrap().remove("acceptUrl");
+    invite
+}

@@ -1,0 +1,168 @@
+//! A fault-injecting proxy in front of moto: every DynamoDB call of the service passes
+//! through it, so a test can count the calls each operation makes, see how many run at
+//! once, and make chosen calls fail on cue (moto itself cannot).
+
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::Response;
+use bytes::Bytes;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Fault {
+    /// 400 ThrottlingException, which the SDK retries.
+    Throttle,
+    /// 500 InternalServerError, which the SDK retries.
+    ServerError,
+    /// No answer for longer than the SDK waits for an attempt.
+    Hang,
+}
+
+struct Rule {
+    operation: &'static str,
+    fault: Fault,
+    remaining: usize,
+}
+
+#[derive(Default)]
+struct Calls {
+    log: Vec<String>,
+    in_flight: usize,
+    max_in_flight: Vec<(String, usize)>,
+}
+
+struct ProxyState {
+    upstream: String,
+    client: reqwest::Client,
+    calls: Mutex<Calls>,
+    rules: Mutex<Vec<Rule>>,
+}
+
+pub struct FaultProxy {
+    pub url: String,
+    state: Arc<ProxyState>,
+}
+
+impl FaultProxy {
+    pub async fn start() -> Self {
+        let upstream =
+            std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL names the moto server (run scripts/test.sh)");
+        let state = Arc::new(ProxyState {
+            upstream,
+            client: reqwest::Client::new(),
+            calls: Mutex::default(),
+            rules: Mutex::default(),
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let app = Router::new().fallback(forward).with_state(state.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Self { url, state }
+    }
+
+    /// Makes the next `times` calls of `operation` (e.g. "TransactWriteItems") fail.
+    pub fn fail(&self, operation: &'static str, fault: Fault, times: usize) {
+        self.state.rules.lock().unwrap().push(Rule {
+            operation,
+            fault,
+            remaining: times,
+        });
+    }
+
+    pub fn heal(&self) {
+        self.state.rules.lock().unwrap().clear();
+    }
+
+    /// The operations called since the last `take_calls`, in order.
+    pub fn take_calls(&self) -> Vec<String> {
+        let mut calls = self.state.calls.lock().unwrap();
+        calls.max_in_flight.clear();
+        std::mem::take(&mut calls.log)
+    }
+
+    /// The most calls of `operation` that were under way at once since the last `take_calls`.
+    pub fn max_in_flight(&self, operation: &str) -> usize {
+        let calls = self.state.calls.lock().unwrap();
+        calls
+            .max_in_flight
+            .iter()
+            .filter(|(op, _)| op == operation)
+            .map(|(_, n)| *n)
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+async fn forward(State(state): State<Arc<ProxyState>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let body: Bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+    let operation = parts
+        .headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|t| t.rsplit('.').next())
+        .unwrap_or("unknown")
+        .to_owned();
+    let fault = {
+        let mut rules = state.rules.lock().unwrap();
+        rules
+            .iter_mut()
+            .find(|r| r.operation == operation && r.remaining > 0)
+            .map(|rule| {
+                rule.remaining -= 1;
+                rule.fault
+            })
+    };
+    {
+        let mut calls = state.calls.lock().unwrap();
+        calls.log.push(operation.clone());
+        calls.in_flight += 1;
+        let in_flight = calls.in_flight;
+        calls.max_in_flight.push((operation.clone(), in_flight));
+    }
+    let response = match fault {
+        Some(Fault::Throttle) => error(
+            400,
+            "ThrottlingException",
+            "Rate of requests exceeds the allowed throughput.",
+        ),
+        Some(Fault::ServerError) => error(500, "InternalServerError", "Internal server error"),
+        Some(Fault::Hang) => {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            error(500, "InternalServerError", "too late")
+        }
+        None => {
+            let mut upstream = state.client.post(format!("{}{}", state.upstream, parts.uri.path()));
+            for (name, value) in &parts.headers {
+                if name != "host" && name != "content-length" {
+                    upstream = upstream.header(name, value);
+                }
+            }
+            let answer = upstream.body(body).send().await.expect("moto answers");
+            let mut response = Response::builder().status(answer.status().as_u16());
+            for (name, value) in answer.headers() {
+                if name != "content-length" && name != "transfer-encoding" {
+                    response = response.header(name, value);
+                }
+            }
+            response.body(Body::from(answer.bytes().await.unwrap())).unwrap()
+        }
+    };
+    state.calls.lock().unwrap().in_flight -= 1;
+    response
+}
+
+fn error(status: u16, kind: &str, message: &str) -> Response {
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/x-amz-json-1.0")
+        .header("x-amzn-errortype", kind)
+        .body(Body::from(format!(
+            r#"{{"__type":"com.amazonaws.dynamodb.v20120810#{kind}","message":"{message}"}}"#
+        )))
+        .unwrap()
+}
