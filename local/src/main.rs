@@ -5,6 +5,7 @@
 //! invites-local token --sub UUID --tenant UUID [--super-admin] [--hours N]
 //!                                    print a signed development token
 //! invites-local create-table         create the DynamoDB table INVITES_TABLE_NAME if missing
+//! invites-local outbox [--last-token] list the outbox's emails and their accept links
 //! ```
 
 use std::path::PathBuf;
@@ -20,6 +21,9 @@ use tracing_subscriber::EnvFilter;
 const USAGE: &str = "usage:
   invites-local                     serve the API (INVITES_LISTEN, INVITES_DATA_DIR)
   invites-local create-table        create the DynamoDB table INVITES_TABLE_NAME if missing
+  invites-local outbox [--last-token]
+                                    list the emails in the outbox with their accept links
+                                    (--last-token: print only the newest email's token)
   invites-local token --sub UUID --tenant UUID [--super-admin] [--hours N]
                                     print a signed development token (HS256)";
 
@@ -30,6 +34,7 @@ async fn main() -> ExitCode {
         None | Some("serve") => serve().await,
         Some("token") => token(&args[1..]),
         Some("create-table") => create_table().await,
+        Some("outbox") => outbox(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -116,6 +121,51 @@ async fn create_table() -> Result<(), String> {
         Ok(true) => println!("created table {table}"),
         Ok(false) => println!("table {table} exists already"),
         Err(e) => return Err(format!("could not create table {table}: {e}")),
+    }
+    Ok(())
+}
+
+/// Reads the outbox the way a mail client would (MIME-decoded), for the developer at the
+/// terminal: who each email went to, its subject and its accept link.
+fn outbox(args: &[String]) -> Result<(), String> {
+    let last_token_only = match args {
+        [] => false,
+        [flag] if flag == "--last-token" => true,
+        _ => return Err(format!("unknown options {args:?}\n{USAGE}")),
+    };
+    let dir = LocalOptions::outbox_dir(&PathBuf::from(env_or("INVITES_DATA_DIR", DEFAULT_DATA_DIR)));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("outbox {}: {e}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|e| e == "eml"))
+        .collect();
+    files.sort();
+    if last_token_only {
+        files = files.split_off(files.len().saturating_sub(1));
+    }
+    for path in files {
+        let raw = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let message = mail_parser::MessageParser::default()
+            .parse(&raw)
+            .ok_or_else(|| format!("{}: not an email", path.display()))?;
+        let text = message.body_text(0).unwrap_or_default();
+        let link = text
+            .split_whitespace()
+            .find(|word| word.contains("token="))
+            .unwrap_or_default();
+        if last_token_only {
+            println!("{}", link.rsplit("token=").next().unwrap_or_default());
+            continue;
+        }
+        let to = message
+            .to()
+            .and_then(|a| a.first())
+            .and_then(|a| a.address())
+            .unwrap_or_default();
+        println!("{}", path.display());
+        println!("  to:      {to}");
+        println!("  subject: {}", message.subject().unwrap_or_default());
+        println!("  link:    {link}");
     }
     Ok(())
 }

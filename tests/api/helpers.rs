@@ -85,6 +85,11 @@ pub async fn spawn_app_on_dynamodb(endpoint: &str) -> TestApp {
 }
 
 async fn spawn(vars: Vec<(String, String)>, dynamodb_endpoint: Option<String>) -> TestApp {
+    // The server's warnings and errors, shown by the test runner when a test fails.
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter(std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()))
+        .try_init();
     let secret = format!("test-secret-{}", Uuid::new_v4());
     let mut all: HashMap<String, String> = HashMap::from([
         ("INVITES_JWT_SECRET".to_owned(), secret.clone()),
@@ -161,6 +166,34 @@ impl TestApp {
             server.stop().await.expect("the server stops");
         }
         self.start().await;
+    }
+
+    /// Everything the store holds, as text: the redb file, or a scan of the DynamoDB table.
+    pub async fn stored_data(&self) -> String {
+        match self.vars.get("INVITES_TABLE_NAME") {
+            None => {
+                String::from_utf8_lossy(&std::fs::read(self.data_dir.path().join("invites.redb")).unwrap()).into_owned()
+            }
+            Some(table) => {
+                let client = invites_shared::dynamo::client_from_env(None).await;
+                let mut items = String::new();
+                let mut start = None;
+                loop {
+                    let page = client
+                        .scan()
+                        .table_name(table)
+                        .set_exclusive_start_key(start)
+                        .send()
+                        .await
+                        .unwrap();
+                    items.push_str(&format!("{:?}", page.items()));
+                    start = page.last_evaluated_key().cloned();
+                    if start.is_none() {
+                        return items;
+                    }
+                }
+            }
+        }
     }
 
     pub fn data_dir(&self) -> PathBuf {

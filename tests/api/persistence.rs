@@ -85,8 +85,7 @@ async fn the_store_never_holds_a_token_in_the_clear() {
     .await;
     let url = quiet["success"][0]["acceptUrl"].as_str().unwrap();
     let quiet_token = url.split("token=").nth(1).unwrap().to_owned();
-    let db = std::fs::read(app.data_dir().join("invites.redb")).unwrap();
-    let db = String::from_utf8_lossy(&db);
+    let db = app.stored_data().await;
     assert!(!db.contains(&token), "the mailed token is stored in the clear");
     assert!(!db.contains(&quiet_token), "the returned token is stored in the clear");
 }

@@ -626,52 +626,66 @@ struct ListFilter {
 impl ListFilter {
     fn new(query: &ListQuery, now: DateTime<Utc>) -> Self {
         let mut filter = Self::default();
-        let mut clauses = Vec::new();
+        // Each clause is a list of alternatives joined by OR. DynamoDB refuses redundant
+        // parentheses, so an OR-group is wrapped only when ANDed with other clauses, and
+        // `a AND b` inside one needs none (AND binds tighter than OR).
+        let mut clauses: Vec<Vec<&str>> = Vec::new();
         if !query.statuses.is_empty() {
             filter.names.insert("#status".into(), "status".into());
-            filter.values.insert(":now".into(), s(sortable_time(now)));
-            let statuses: Vec<&str> = query
+            let alternatives: Vec<&str> = query
                 .statuses
                 .iter()
                 .map(|status| match status {
-                    EffectiveStatus::Pending => "(#status = :pending AND expires_key > :now)",
-                    EffectiveStatus::Expired => "(#status = :pending AND expires_key <= :now)",
+                    EffectiveStatus::Pending => "#status = :pending AND expires_key > :now",
+                    EffectiveStatus::Expired => "#status = :pending AND expires_key <= :now",
                     EffectiveStatus::Accepted => "#status = :accepted",
                     EffectiveStatus::Canceled => "#status = :canceled",
                 })
                 .collect();
             for (name, value) in [
-                (":pending", "pending"),
-                (":accepted", "accepted"),
-                (":canceled", "canceled"),
+                (":pending", s("pending")),
+                (":accepted", s("accepted")),
+                (":canceled", s("canceled")),
+                (":now", s(sortable_time(now))),
             ] {
-                if statuses.iter().any(|c| c.contains(name)) {
-                    filter.values.insert(name.into(), s(value));
+                // DynamoDB also refuses values that no clause uses.
+                if alternatives.iter().any(|c| c.contains(name)) {
+                    filter.values.insert(name.into(), value);
                 }
             }
-            clauses.push(format!("({})", statuses.join(" OR ")));
+            clauses.push(alternatives);
         }
         if let Some(email) = &query.email {
             filter.values.insert(":email".into(), s(email));
-            clauses.push("email_canonical = :email".into());
+            clauses.push(vec!["email_canonical = :email"]);
         }
         if let Some(user) = query.created_by {
             filter.values.insert(":created_by".into(), s(user.to_string()));
-            clauses.push("created_by = :created_by".into());
+            clauses.push(vec!["created_by = :created_by"]);
         }
         if let Some(user) = query.accepted_by {
             filter.values.insert(":accepted_by".into(), s(user.to_string()));
-            clauses.push("accepted_by = :accepted_by".into());
+            clauses.push(vec!["accepted_by = :accepted_by"]);
         }
         if let Some(needle) = &query.search {
             filter.values.insert(":search".into(), s(needle));
-            clauses.push(
-                "(contains(email_canonical, :search) OR contains(first_lc, :search) OR contains(last_lc, :search))"
-                    .into(),
-            );
+            clauses.push(vec![
+                "contains(email_canonical, :search)",
+                "contains(first_lc, :search)",
+                "contains(last_lc, :search)",
+            ]);
         }
-        if !clauses.is_empty() {
-            filter.expression = Some(clauses.join(" AND "));
+        let several = clauses.len() > 1;
+        let joined: Vec<String> = clauses
+            .into_iter()
+            .map(|alternatives| match alternatives.len() {
+                1 => alternatives[0].to_owned(),
+                _ if several => format!("({})", alternatives.join(" OR ")),
+                _ => alternatives.join(" OR "),
+            })
+            .collect();
+        if !joined.is_empty() {
+            filter.expression = Some(joined.join(" AND "));
         }
         filter
     }
