@@ -13,7 +13,7 @@ venv=.venv
 if ! cmp -s scripts/requirements-test.txt "$venv/.installed" 2>/dev/null; then
   echo "==> installing test tools into $venv"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
   cp scripts/requirements-test.txt "$venv/.installed"
 fi
 
