@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine or a warm one:
-#   - installs the pinned Python tools (moto[server], cfn-lint) into .venv;
+#   - installs the pinned Python tools (moto[server], cfn-lint, sam, cargo-lambda) into .venv;
+#   - checks template.yaml with cfn-lint and sam validate --lint;
 #   - checks formatting and lints (clippy, warnings are errors);
 #   - starts moto on a free loopback port and points the AWS SDK at it;
 #   - runs every Rust test (the black-box suite on the embedded store, the DynamoDB
@@ -16,6 +17,11 @@ if ! cmp -s scripts/requirements-test.txt "$venv/.installed" 2>/dev/null; then
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
   cp scripts/requirements-test.txt "$venv/.installed"
 fi
+
+echo "==> template checks (cfn-lint, sam validate --lint)"
+export SAM_CLI_TELEMETRY=0
+"$venv/bin/cfn-lint" template.yaml
+"$venv/bin/sam" validate --lint --region us-east-1 --template-file template.yaml
 
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
@@ -42,7 +48,7 @@ export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
 unset AWS_PROFILE AWS_SESSION_TOKEN
 
-echo "==> cargo test --workspace (embedded store, DynamoDB faults and round trips)"
+echo "==> cargo test --workspace (embedded store, DynamoDB faults and round trips, Lambda events)"
 cargo test --workspace
 echo "==> black-box suite on DynamoDB (moto)"
 INVITES_TEST_STORE=dynamodb cargo test -p invites-tests --test api

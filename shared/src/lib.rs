@@ -12,6 +12,8 @@ pub mod domain;
 pub mod dynamo;
 pub mod email;
 pub mod http;
+#[cfg(feature = "lambda")]
+pub mod lambda;
 pub mod requests;
 pub mod service;
 pub mod store;

@@ -1,8 +1,10 @@
 //! Email: the mailer seam and the rendering of the invitation.
 
 mod render;
+mod ses;
 
 pub use render::{EmailRenderer, accept_url};
+pub use ses::SesMailer;
 
 use async_trait::async_trait;
 
@@ -40,4 +42,15 @@ pub enum MailError {
 #[async_trait]
 pub trait Mailer: Send + Sync {
     async fn send(&self, email: &OutgoingEmail) -> Result<Delivery, MailError>;
+}
+
+/// The mailer of a deployment without `INVITES_SENDER_EMAIL`: every email fails
+/// (`emailStatus: failed`), and a resend delivers it once a sender is configured.
+pub struct NoSender;
+
+#[async_trait]
+impl Mailer for NoSender {
+    async fn send(&self, _email: &OutgoingEmail) -> Result<Delivery, MailError> {
+        Err(MailError::Rejected("INVITES_SENDER_EMAIL is not configured".into()))
+    }
 }

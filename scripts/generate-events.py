@@ -1,0 +1,188 @@
+"""Writes events/<function>/{success,error}.json: API Gateway HTTP API (payload 2.0)
+events, valid input for `sam local invoke` and the fixtures of tests/lambda.
+
+They act on fixed fixtures (events/fixtures.json): a tenant, a user, and an invite with a
+known token, which the tests seed before each event. The bearer tokens are HS256 JWTs
+signed with invites-local's development secret (events/env.json), expiring in 2100.
+
+    python3 scripts/generate-events.py
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+import pathlib
+import uuid
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SECRET = "invites-local-development-secret-do-not-use-in-production"
+TENANT = "ee764883-5d2b-4f4e-9c51-2a4b7f3f1c6d"
+OTHER_TENANT = "2f9d3c1e-8b7a-4e6f-9d5c-4b3a2f1e0d9c"
+USER = "530c9a92-1f3e-4b8d-a6c2-9e7f5d4c3b2a"
+INVITE = "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
+SECOND_INVITE = "7a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
+EXP = 4102444800  # 2100-01-01
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def jwt(claims: dict) -> str:
+    header = b64url(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
+    payload = b64url(json.dumps(claims, separators=(",", ":")).encode())
+    signature = hmac.new(SECRET.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    return f"{header}.{payload}.{b64url(signature)}"
+
+
+# The invite token: base64url(invite id ‖ 32 bytes), as the service issues them.
+TOKEN = b64url(uuid.UUID(INVITE).bytes + bytes(range(1, 33)))
+USER_JWT = jwt({"sub": USER, "tenantId": TENANT, "exp": EXP})
+OTHER_TENANT_JWT = jwt({"sub": str(uuid.UUID(int=1)), "tenantId": OTHER_TENANT, "exp": EXP})
+INVITEE_JWT = jwt({"sub": str(uuid.UUID(int=2)), "exp": EXP})
+
+
+def event(method, path, route, body=None, token=USER_JWT, query="", path_parameters=None):
+    headers = {
+        "accept": "application/json",
+        "content-type": "application/json",
+        "host": "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com",
+        "user-agent": "curl/8.5.0",
+    }
+    if token:
+        headers["authorization"] = f"Bearer {token}"
+    result = {
+        "version": "2.0",
+        "routeKey": f"{method} {route}",
+        "rawPath": path,
+        "rawQueryString": query,
+        "headers": headers,
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "a1b2c3d4e5",
+            "domainName": "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com",
+            "domainPrefix": "a1b2c3d4e5",
+            "http": {
+                "method": method,
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": "203.0.113.7",
+                "userAgent": "curl/8.5.0",
+            },
+            "requestId": "Kx7mHjQ3IAMEV1A=",
+            "routeKey": f"{method} {route}",
+            "stage": "$default",
+            "time": "24/Nov/2026:23:00:00 +0000",
+            "timeEpoch": 1795561200000,
+        },
+        "isBase64Encoded": False,
+    }
+    if query:
+        result["queryStringParameters"] = dict(p.split("=", 1) for p in query.split("&"))
+    if path_parameters:
+        result["pathParameters"] = path_parameters
+    if body is not None:
+        result["body"] = json.dumps(body)
+    return result
+
+
+def by_id(method, suffix, invite, **kwargs):
+    route = "/user-invites/{id}" + suffix
+    return event(method, f"/user-invites/{invite}{suffix}", route, path_parameters={"id": invite}, **kwargs)
+
+
+send = {
+    "userInvites": {
+        "tenantId": TENANT,
+        "userInvites": [
+            {
+                "email": "wick.john@gmail.com",
+                "firstName": "John",
+                "lastName": "Wick",
+                "locale": "en-US",
+                "roles": ["content-creator"],
+                "data": {"team": "a"},
+                "createdByUserId": USER,
+            }
+        ],
+    },
+    "sendEmail": False,
+}
+
+EVENTS = {
+    "send-user-invites": (
+        event("POST", "/user-invites", "/user-invites", send),
+        # Another tenant's user may not invite into this tenant: 403.
+        event("POST", "/user-invites", "/user-invites", send, token=OTHER_TENANT_JWT),
+    ),
+    "resend-user-invite": (
+        by_id("POST", "/resend", INVITE, body={"sendEmail": False}),
+        # No such invite: 404.
+        by_id("POST", "/resend", str(uuid.UUID(int=3)), body={}),
+    ),
+    "cancel-user-invite": (
+        by_id("POST", "/cancel", SECOND_INVITE, body={}),
+        # Another tenant's invite reads as not found: 404.
+        by_id("POST", "/cancel", SECOND_INVITE, body={}, token=OTHER_TENANT_JWT),
+    ),
+    "accept-user-invite": (
+        event("POST", "/user-invites/accept", "/user-invites/accept", {"acceptUserInvite": {"token": TOKEN}}, token=INVITEE_JWT),
+        # Not a token we issued: 404.
+        event("POST", "/user-invites/accept", "/user-invites/accept", {"acceptUserInvite": {"token": "not-a-token"}}, token=INVITEE_JWT),
+    ),
+    "check-user-invite-token": (
+        event("POST", "/user-invites/check-token", "/user-invites/check-token", {"token": TOKEN}, token=None),
+        # A body without a token: 400.
+        event("POST", "/user-invites/check-token", "/user-invites/check-token", {"tokn": TOKEN}, token=None),
+    ),
+    "update-user-invite": (
+        by_id("PATCH", "", INVITE, body={"userInvite": {"firstName": "Fast", "lastName": "Ninja", "locale": "id-ID", "data": {"address": "Brosot ST."}}}),
+        # `status` is read-only: 400.
+        by_id("PATCH", "", INVITE, body={"userInvite": {"status": "accepted"}}),
+    ),
+    "list-user-invites": (
+        event("GET", "/user-invites", "/user-invites", query="status=pending&sort=email&order=asc&limit=10"),
+        # limit is 1..100: 400.
+        event("GET", "/user-invites", "/user-invites", query="limit=1000"),
+    ),
+    "get-user-invite": (
+        by_id("GET", "", INVITE),
+        # No bearer token: 401.
+        by_id("GET", "", INVITE, token=None),
+    ),
+}
+
+for function, (success, error) in EVENTS.items():
+    folder = ROOT / "events" / function
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in (("success", success), ("error", error)):
+        (folder / f"{name}.json").write_text(json.dumps(content, indent=2) + "\n")
+
+(ROOT / "events" / "fixtures.json").write_text(
+    json.dumps(
+        {
+            "tenantId": TENANT,
+            "userId": USER,
+            "invites": [
+                {"id": INVITE, "email": "fixture@example.com", "token": TOKEN},
+                {"id": SECOND_INVITE, "email": "second@example.com", "token": None},
+            ],
+        },
+        indent=2,
+    )
+    + "\n"
+)
+(ROOT / "events" / "env.json").write_text(
+    json.dumps(
+        {
+            "Parameters": {
+                "INVITES_JWT_SECRET": SECRET,
+                "INVITES_TABLE_NAME": "invites",
+                "AWS_ENDPOINT_URL": "http://host.docker.internal:5000",
+            }
+        },
+        indent=2,
+    )
+    + "\n"
+)

@@ -1,0 +1,91 @@
+//! The SES v2 mailer: the rendered subject, HTML and text as a simple message.
+
+use async_trait::async_trait;
+use aws_sdk_sesv2::Client;
+use aws_sdk_sesv2::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message, MessageTag};
+
+use super::{Delivery, MailError, Mailer, OutgoingEmail};
+
+pub struct SesMailer {
+    client: Client,
+    from: String,
+    configuration_set: Option<String>,
+}
+
+impl SesMailer {
+    pub fn new(client: Client, from: impl Into<String>, configuration_set: Option<String>) -> Self {
+        Self {
+            client,
+            from: from.into(),
+            configuration_set,
+        }
+    }
+
+    /// A client with the SDK's standard retries; `AWS_ENDPOINT_URL` points it at an emulator.
+    pub async fn client_from_env() -> Client {
+        let config = aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await;
+        Client::new(&config)
+    }
+}
+
+fn utf8(text: &str) -> Content {
+    Content::builder()
+        .data(text)
+        .charset("UTF-8")
+        .build()
+        .expect("content has its data")
+}
+
+/// Throttling and service trouble are worth retrying; a rejected message is not.
+fn classify<E, R>(e: SdkError<E, R>) -> MailError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    let transient = match &e {
+        SdkError::ServiceError(ctx) => matches!(
+            ctx.err().code(),
+            Some("TooManyRequestsException" | "LimitExceededException" | "InternalFailure" | "ServiceUnavailable")
+        ),
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => true,
+        _ => false,
+    };
+    let message = DisplayErrorContext(&e).to_string();
+    if transient {
+        MailError::Transient(message)
+    } else {
+        MailError::Rejected(message)
+    }
+}
+
+#[async_trait]
+impl Mailer for SesMailer {
+    async fn send(&self, email: &OutgoingEmail) -> Result<Delivery, MailError> {
+        // The bare address only: no display name, so nothing of the invitee's reaches a header.
+        let destination = Destination::builder().to_addresses(&email.to).build();
+        let message = Message::builder()
+            .subject(utf8(&email.subject))
+            .body(Body::builder().html(utf8(&email.html)).text(utf8(&email.text)).build())
+            .build();
+        let tag = MessageTag::builder()
+            .name("invite_id")
+            .value(email.invite_id.to_string())
+            .build()
+            .map_err(|e| MailError::Rejected(e.to_string()))?;
+        let output = self
+            .client
+            .send_email()
+            .from_email_address(&self.from)
+            .destination(destination)
+            .content(EmailContent::builder().simple(message).build())
+            .email_tags(tag)
+            .set_configuration_set_name(self.configuration_set.clone())
+            .send()
+            .await
+            .map_err(classify)?;
+        Ok(Delivery {
+            message_id: output.message_id().unwrap_or_default().to_owned(),
+        })
+    }
+}
