@@ -16,14 +16,16 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 use invites_shared::auth::Authenticator;
 use invites_shared::clock::Clock;
 use invites_shared::config::Config;
+use invites_shared::domain::InviteId;
 use invites_shared::domain::MAX_BODY_BYTES;
 use invites_shared::dynamo::{self, DynamoStore};
-use invites_shared::email::Mailer;
+use invites_shared::email::{Mailer, SesMailer};
 use invites_shared::http::{Api, Problem};
-use invites_shared::service::{InviteService, Settings};
+use invites_shared::service::{DeliveryQueue, InviteService, Settings};
 use invites_shared::store::InviteStore;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
 use crate::outbox::{DEFAULT_SENDER, OutboxMailer};
@@ -63,30 +65,112 @@ pub struct RunningServer {
     pub addr: SocketAddr,
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<io::Result<()>>,
+    worker: DeliveryWorker,
 }
 
 impl RunningServer {
-    /// Stops accepting, lets requests in flight finish, and closes the store.
+    /// Stops accepting, lets requests in flight finish, stops the mail worker after the
+    /// delivery it is making (what is still queued is picked up at the next start), and
+    /// closes the store.
     pub async fn stop(self) -> io::Result<()> {
         let _ = self.shutdown.send(());
-        self.task.await.map_err(io::Error::other)?
+        let served = self.task.await.map_err(io::Error::other)?;
+        self.worker.stop().await;
+        served
     }
 
     /// Runs until `signal` resolves, then stops gracefully.
     pub async fn run_until(self, signal: impl Future<Output = ()>) -> io::Result<()> {
-        let Self { shutdown, mut task, .. } = self;
-        tokio::select! {
+        let Self {
+            shutdown,
+            mut task,
+            worker,
+            ..
+        } = self;
+        let served = tokio::select! {
             _ = signal => {
                 let _ = shutdown.send(());
                 task.await.map_err(io::Error::other)?
             }
             finished = &mut task => finished.map_err(io::Error::other)?,
+        };
+        worker.stop().await;
+        served
+    }
+
+    /// Waits until the mail worker has nothing queued (for tests and scripts that read
+    /// the outbox right after a send).
+    pub async fn settle(&self) {
+        self.worker.settle().await
+    }
+}
+
+/// `invites-local`'s delivery queue: invite ids handed to the in-process worker.
+struct WorkerQueue {
+    ids: mpsc::UnboundedSender<InviteId>,
+    pending: Arc<AtomicUsize>,
+}
+
+impl DeliveryQueue for WorkerQueue {
+    fn enqueue(&self, invite: InviteId) {
+        self.pending.fetch_add(1, Ordering::SeqCst);
+        if self.ids.send(invite).is_err() {
+            // The worker has stopped; the invite stays queued for the next start.
+            self.pending.fetch_sub(1, Ordering::SeqCst);
         }
     }
 }
 
+/// The in-process mail worker: the same delivery core as the stream-driven mailer
+/// function, fed by a channel instead of the table's stream.
+struct DeliveryWorker {
+    pending: Arc<AtomicUsize>,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl DeliveryWorker {
+    fn start(
+        service: Arc<InviteService>,
+        mut ids: mpsc::UnboundedReceiver<InviteId>,
+        pending: Arc<AtomicUsize>,
+    ) -> Self {
+        let (stop, mut stopped) = watch::channel(false);
+        let counter = pending.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let id = tokio::select! {
+                    _ = stopped.changed() => return,
+                    id = ids.recv() => match id {
+                        Some(id) => id,
+                        None => return,
+                    },
+                };
+                if let Err(e) = service.deliver(id).await {
+                    // The invite stays queued; the next start (or a resend) delivers it.
+                    tracing::error!(invite_id = %id, error = %e, "delivery failed");
+                }
+                counter.fetch_sub(1, Ordering::SeqCst);
+            }
+        });
+        Self { pending, stop, task }
+    }
+
+    async fn settle(&self) {
+        while self.pending.load(Ordering::SeqCst) > 0 && !self.task.is_finished() {
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        }
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
 /// Opens the store (DynamoDB when `INVITES_TABLE_NAME` is set, else the embedded one
-/// under the data folder) and the outbox, and starts serving.
+/// under the data folder) and the mailer (SES when `INVITES_SENDER_EMAIL` is set, else
+/// the outbox), starts the mail worker, and starts serving.
 pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
     let data_dir = &options.data_dir;
     let dir_error = |reason: String| StartError::DataDir {
@@ -94,23 +178,50 @@ pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
         reason,
     };
     std::fs::create_dir_all(data_dir).map_err(|e| dir_error(e.to_string()))?;
-    let store: Arc<dyn InviteStore> = match &options.config.table_name {
+    let config = &options.config;
+    let (store, queued): (Arc<dyn InviteStore>, Vec<InviteId>) = match &config.table_name {
         Some(table) => {
             let client = dynamo::client_from_env(options.dynamodb_endpoint.as_deref()).await;
-            Arc::new(DynamoStore::new(client, table))
+            (Arc::new(DynamoStore::new(client, table)), Vec::new())
         }
-        None => Arc::new(EmbeddedStore::open(&data_dir.join("invites.redb")).map_err(|e| dir_error(e.to_string()))?),
+        None => {
+            let store = EmbeddedStore::open(&data_dir.join("invites.redb")).map_err(|e| dir_error(e.to_string()))?;
+            let queued = store
+                .queued_for_delivery()
+                .await
+                .map_err(|e| dir_error(e.to_string()))?;
+            (Arc::new(store), queued)
+        }
     };
-    let mailer: Arc<dyn Mailer> =
-        Arc::new(OutboxMailer::new(LocalOptions::outbox_dir(data_dir), DEFAULT_SENDER).map_err(dir_error)?);
-    let config = &options.config;
+    let mailer: Arc<dyn Mailer> = match &config.sender_email {
+        Some(sender) => Arc::new(SesMailer::new(SesMailer::client_from_env().await, sender, None)),
+        None => Arc::new(OutboxMailer::new(LocalOptions::outbox_dir(data_dir), DEFAULT_SENDER).map_err(dir_error)?),
+    };
     let auth = Authenticator::new(&config.jwt).map_err(|e| StartError::Config(e.to_string()))?;
     let settings = Settings {
         accept_url: config.accept_url.clone(),
         default_expiry_days: config.default_expiry_days,
         resend_limit_per_hour: config.resend_limit_per_hour,
     };
-    let service = InviteService::new(store, mailer, options.clock.clone(), settings, &config.cursor_secret);
+    let (ids, receiver) = mpsc::unbounded_channel();
+    let pending = Arc::new(AtomicUsize::new(0));
+    let queue = Arc::new(WorkerQueue {
+        ids,
+        pending: pending.clone(),
+    });
+    let service = Arc::new(InviteService::new(
+        store,
+        mailer,
+        queue.clone(),
+        options.clock.clone(),
+        settings,
+        &config.cursor_secret,
+    ));
+    let worker = DeliveryWorker::start(service.clone(), receiver, pending);
+    // Emails still queued when the server last stopped go out now.
+    for id in queued {
+        queue.enqueue(id);
+    }
     let api = Arc::new(Api::new(service, auth));
 
     let listener = TcpListener::bind(&options.listen)
@@ -132,7 +243,12 @@ pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
             })
             .await
     });
-    Ok(RunningServer { addr, shutdown, task })
+    Ok(RunningServer {
+        addr,
+        shutdown,
+        task,
+        worker,
+    })
 }
 
 /// Reads the body, refusing one over 256 KiB before it is read whole, and hands the

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
-use invites_shared::domain::{Invite, InviteId, InviteStatus};
+use invites_shared::domain::{EmailStatus, Invite, InviteId, InviteStatus};
 use invites_shared::service::IDEMPOTENCY_LEASE_SECONDS;
 use invites_shared::store::{
     IdempotencyBegin, IdempotencyKey, IdempotencyRecord, InviteStore, ListPage, ListQuery, StoreError,
@@ -94,6 +94,24 @@ impl EmbeddedStore {
         txn.open_table(IDEMPOTENCY).map_err(internal)?;
         txn.commit().map_err(internal)?;
         Ok(Self { db: Arc::new(db) })
+    }
+
+    /// Invites whose email is queued (or whose claim a stopped worker left behind).
+    pub async fn queued_for_delivery(&self) -> Result<Vec<InviteId>, StoreError> {
+        self.blocking(|db| {
+            let txn = db.begin_read().map_err(internal)?;
+            let invites = txn.open_table(INVITES).map_err(internal)?;
+            let mut queued = Vec::new();
+            for entry in invites.iter().map_err(internal)? {
+                let (_, bytes) = entry.map_err(internal)?;
+                let invite: Invite = from_json(bytes.value())?;
+                if invite.status == InviteStatus::Pending && invite.email_status == EmailStatus::Queued {
+                    queued.push(invite.id);
+                }
+            }
+            Ok(queued)
+        })
+        .await
     }
 
     /// Runs blocking database work off the async runtime.

@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::dynamo::{self, DynamoStore};
 use crate::email::{Mailer, NoSender, SesMailer};
 use crate::http::{Api, Operation};
-use crate::service::{InviteService, Settings};
+use crate::service::{DeliveryQueue, InviteService, Settings, StreamDelivery};
 
 /// Runs the function that serves `operation`.
 pub async fn run(operation: Operation) -> Result<(), Error> {
@@ -49,22 +49,46 @@ pub async fn api_from_env() -> Result<Api, Error> {
         }
         None => Arc::new(NoSender),
     };
-    Ok(build_api(&config, Arc::new(DynamoStore::new(client, table)), mailer)?)
+    let service = build_service(
+        &config,
+        Arc::new(DynamoStore::new(client, table)),
+        mailer,
+        Arc::new(StreamDelivery),
+    );
+    Ok(Api::new(Arc::new(service), Authenticator::new(&config.jwt)?))
 }
 
-/// The API over given parts; what `api_from_env` does once the clients exist.
+/// The API over given parts, with the stream delivering email; what `api_from_env`
+/// does once the clients exist.
 pub fn build_api(
     config: &Config,
     store: Arc<dyn crate::store::InviteStore>,
     mailer: Arc<dyn Mailer>,
 ) -> Result<Api, crate::config::ConfigError> {
+    let service = build_service(config, store, mailer, Arc::new(StreamDelivery));
+    Ok(Api::new(Arc::new(service), Authenticator::new(&config.jwt)?))
+}
+
+/// The use cases over given parts, as configured.
+pub fn build_service(
+    config: &Config,
+    store: Arc<dyn crate::store::InviteStore>,
+    mailer: Arc<dyn Mailer>,
+    queue: Arc<dyn DeliveryQueue>,
+) -> InviteService {
     let settings = Settings {
         accept_url: config.accept_url.clone(),
         default_expiry_days: config.default_expiry_days,
         resend_limit_per_hour: config.resend_limit_per_hour,
     };
-    let service = InviteService::new(store, mailer, Arc::new(SystemClock), settings, &config.cursor_secret);
-    Ok(Api::new(service, Authenticator::new(&config.jwt)?))
+    InviteService::new(
+        store,
+        mailer,
+        queue,
+        Arc::new(SystemClock),
+        settings,
+        &config.cursor_secret,
+    )
 }
 
 /// One invocation: the API Gateway request through the shared handler for `operation`.

@@ -9,7 +9,7 @@ use crate::helpers::{json_of, problem, spawn_app};
 async fn a_pending_invite_is_canceled_and_its_token_stops_working() {
     let app = spawn_app().await;
     let invite = app.invite("cancel@example.com").await;
-    let token = app.tokens_to("cancel@example.com").remove(0);
+    let token = app.tokens_to("cancel@example.com").await.remove(0);
     app.advance(Duration::minutes(5));
     let canceled = json_of(app.cancel(&invite["id"]).await, 200).await;
     assert_eq!(canceled["id"], invite["id"]);
@@ -34,7 +34,7 @@ async fn canceling_twice_is_a_conflict() {
 async fn an_accepted_invite_cannot_be_canceled() {
     let app = spawn_app().await;
     let invite = app.invite("accepted@example.com").await;
-    let token = app.tokens_to("accepted@example.com").remove(0);
+    let token = app.tokens_to("accepted@example.com").await.remove(0);
     json_of(app.accept_as_anyone(&token).await, 200).await;
     problem(app.cancel(&invite["id"]).await, 409, "INVITE_NOT_PENDING").await;
     assert_eq!(app.fetch(&invite["id"]).await["status"], "accepted");
@@ -55,11 +55,11 @@ async fn an_expired_invite_can_be_canceled() {
 async fn after_cancel_the_same_email_can_be_invited_again() {
     let app = spawn_app().await;
     let first = app.invite("reinvite@example.com").await;
-    let first_token = app.tokens_to("reinvite@example.com");
+    let first_token = app.tokens_to("reinvite@example.com").await;
     json_of(app.cancel(&first["id"]).await, 200).await;
     let second = app.invite("ReInvite@example.com").await;
     assert_ne!(first["id"], second["id"]);
-    let token = app.new_token_to("reinvite@example.com", &first_token);
+    let token = app.new_token_to("reinvite@example.com", &first_token).await;
     let accepted = json_of(app.accept_as_anyone(&token).await, 200).await;
     assert_eq!(accepted["id"], second["id"]);
     assert_eq!(app.fetch(&first["id"]).await["status"], "canceled");

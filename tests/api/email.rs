@@ -22,7 +22,7 @@ async fn the_link_in_the_mail_accepts_the_invite() {
     let invite = app
         .invite_with(json!({ "email": "link@example.com", "firstName": "Lin", "lastName": "K", "roles": ["editor"] }))
         .await;
-    let mails = app.mails_to("link@example.com");
+    let mails = app.mails_to("link@example.com").await;
     assert_eq!(mails.len(), 1);
     let mail = &mails[0];
     assert_eq!(mail.to, "link@example.com");
@@ -42,7 +42,7 @@ async fn names_are_escaped_in_the_html() {
                             "lastName": "\"><img src=x onerror=alert(1)>", "roles": ["a.b"] }),
     )
     .await;
-    let mail = &app.mails_to("xss@example.com")[0];
+    let mail = &app.mails_to("xss@example.com").await[0];
     assert!(mail.html.contains("&lt;script&gt;"), "{}", mail.html);
     assert!(!mail.html.contains("<script>"), "{}", mail.html);
     assert!(!mail.html.contains("<img"), "{}", mail.html);
@@ -72,11 +72,11 @@ async fn the_mail_is_in_the_invitees_language() {
             .invite_with(json!({ "email": email, "locale": locale, "firstName": "Ana" }))
             .await;
         assert_eq!(invite["locale"], locale);
-        let mail = &app.mails_to(&email)[0];
+        let mail = &app.mails_to(&email).await[0];
         assert_eq!(mail.subject, subject, "{locale}");
         assert!(mail.html.contains(subject), "{locale}: the body is translated too");
     }
-    let de = &app.mails_to("de-de@example.com")[0];
+    let de = &app.mails_to("de-de@example.com").await[0];
     assert!(de.text.contains("Hallo Ana"), "{}", de.text);
     assert!(de.html.contains("lang=\"de-DE\""), "{}", de.html);
 }
@@ -96,11 +96,12 @@ async fn an_updated_locale_is_used_by_the_next_resend() {
         200,
     )
     .await;
-    let before = app.tokens_to("lang@example.com");
+    let before = app.tokens_to("lang@example.com").await;
     json_of(app.resend(&invite["id"], json!({})).await, 200).await;
-    let new = app.new_token_to("lang@example.com", &before);
+    let new = app.new_token_to("lang@example.com", &before).await;
     let mail = app
         .mails_to("lang@example.com")
+        .await
         .into_iter()
         .find(|m| m.token() == new)
         .unwrap();
@@ -135,7 +136,7 @@ async fn a_crlf_in_a_name_or_email_never_reaches_a_header() {
         })
         .collect();
     assert_eq!(failed, [0, 1, 2]);
-    let outbox = app.outbox();
+    let outbox = app.outbox().await;
     assert_eq!(outbox.len(), 1);
     assert_eq!(outbox[0].to, "ok@example.com");
     for mail in &outbox {
@@ -151,7 +152,7 @@ async fn a_display_name_cannot_add_recipients() {
                             "firstName": "\"Mallory\" <mallory@evil.example>,",
                             "lastName": "spy@evil.example; Bcc: x@evil.example" }))
         .await;
-    let mail = &app.mails_to("real@example.com")[0];
+    let mail = &app.mails_to("real@example.com").await[0];
     let message = MessageParser::default().parse(mail.raw.as_bytes()).unwrap();
     let to: Vec<String> = message
         .to()
@@ -177,7 +178,7 @@ async fn the_mail_shows_the_expiry_date() {
     let app = spawn_app().await;
     let invite = app.invite("date@example.com").await;
     let expires = chrono::DateTime::parse_from_rfc3339(invite["expiresAt"].as_str().unwrap()).unwrap();
-    let mail = &app.mails_to("date@example.com")[0];
+    let mail = &app.mails_to("date@example.com").await[0];
     let day = expires.format("%Y-%m-%d").to_string();
     assert!(mail.text.contains(&day), "{}", mail.text);
 }

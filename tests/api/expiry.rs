@@ -9,7 +9,7 @@ use crate::helpers::{json_of, problem, send_body, spawn_app};
 async fn past_expires_at_an_invite_reads_expired_everywhere() {
     let app = spawn_app().await;
     let invite = app.invite("late@example.com").await;
-    let token = app.tokens_to("late@example.com").remove(0);
+    let token = app.tokens_to("late@example.com").await.remove(0);
     app.advance(Duration::days(8));
 
     let fetched = app.fetch(&invite["id"]).await;
@@ -36,7 +36,7 @@ async fn past_expires_at_an_invite_reads_expired_everywhere() {
 async fn expiry_is_exact_to_the_millisecond() {
     let app = spawn_app().await;
     let invite = app.invite("edge@example.com").await;
-    let token = app.tokens_to("edge@example.com").remove(0);
+    let token = app.tokens_to("edge@example.com").await.remove(0);
     app.advance(Duration::days(7) - Duration::milliseconds(1));
     assert_eq!(app.fetch(&invite["id"]).await["status"], "pending");
     assert_eq!(app.check(&token).await["isValid"], true);
@@ -49,12 +49,14 @@ async fn expiry_is_exact_to_the_millisecond() {
 async fn an_expired_invite_no_longer_blocks_a_new_send() {
     let app = spawn_app().await;
     let old = app.invite("renew@example.com").await;
-    let old_token = app.tokens_to("renew@example.com").remove(0);
+    let old_token = app.tokens_to("renew@example.com").await.remove(0);
     app.advance(Duration::days(8));
     let new = app.invite("Renew@Example.com").await;
     assert_ne!(new["id"], old["id"]);
     assert_eq!(new["status"], "pending");
-    let new_token = app.new_token_to("renew@example.com", std::slice::from_ref(&old_token));
+    let new_token = app
+        .new_token_to("renew@example.com", std::slice::from_ref(&old_token))
+        .await;
     problem(app.accept_as_anyone(&old_token).await, 410, "INVITE_EXPIRED").await;
     json_of(app.accept_as_anyone(&new_token).await, 200).await;
     assert_eq!(app.fetch(&old["id"]).await["status"], "expired");
@@ -85,7 +87,7 @@ async fn a_one_day_invite_expires_after_a_day() {
     let mut body = send_body(app.tenant, json!([{ "email": "day@example.com" }]));
     body["expiresInDays"] = json!(1);
     let sent = json_of(app.post("/user-invites", Some(&app.user_token()), body).await, 200).await;
-    let token = app.tokens_to("day@example.com").remove(0);
+    let token = app.tokens_to("day@example.com").await.remove(0);
     app.advance(Duration::hours(25));
     assert_eq!(app.fetch(&sent["success"][0]["id"]).await["status"], "expired");
     problem(app.accept_as_anyone(&token).await, 410, "INVITE_EXPIRED").await;

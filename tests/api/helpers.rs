@@ -196,6 +196,13 @@ impl TestApp {
         }
     }
 
+    /// Waits until the server's mail worker has delivered everything queued.
+    pub async fn settle(&self) {
+        if let Some(server) = &self.server {
+            server.settle().await;
+        }
+    }
+
     pub fn data_dir(&self) -> PathBuf {
         self.data_dir.path().to_path_buf()
     }
@@ -282,11 +289,19 @@ impl TestApp {
         assert_eq!(response.status(), 200);
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["errors"], json!([]), "{body}");
-        body["success"][0].clone()
+        self.delivered(&body["success"][0]).await
+    }
+
+    /// The invite as stored once its queued email has been delivered.
+    pub async fn delivered(&self, invite: &Value) -> Value {
+        self.settle().await;
+        let path = format!("/user-invites/{}", invite["id"].as_str().expect("an invite"));
+        json_of(self.get(&path, Some(&self.super_admin_token())).await, 200).await
     }
 
     /// Every email in the outbox, oldest first.
-    pub fn outbox(&self) -> Vec<Mail> {
+    pub async fn outbox(&self) -> Vec<Mail> {
+        self.settle().await;
         let dir = LocalOptions::outbox_dir(self.data_dir.path());
         let mut files: Vec<_> = std::fs::read_dir(&dir)
             .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
@@ -316,8 +331,9 @@ impl TestApp {
     }
 
     /// The emails sent to `address` (compared case-insensitively), oldest first.
-    pub fn mails_to(&self, address: &str) -> Vec<Mail> {
+    pub async fn mails_to(&self, address: &str) -> Vec<Mail> {
         self.outbox()
+            .await
             .into_iter()
             .filter(|m| m.to.eq_ignore_ascii_case(address))
             .collect()
@@ -455,7 +471,7 @@ impl TestApp {
         let response = self.send(&self.user_token(), self.tenant, json!([invitee])).await;
         let body = json_of(response, 200).await;
         assert_eq!(body["errors"], json!([]), "{body}");
-        body["success"][0].clone()
+        self.delivered(&body["success"][0]).await
     }
 
     /// POST /user-invites/accept with an invite token, as `caller`.
@@ -515,14 +531,15 @@ impl TestApp {
     }
 
     /// Every accept token mailed to `address`.
-    pub fn tokens_to(&self, address: &str) -> Vec<String> {
-        self.mails_to(address).iter().map(Mail::token).collect()
+    pub async fn tokens_to(&self, address: &str) -> Vec<String> {
+        self.mails_to(address).await.iter().map(Mail::token).collect()
     }
 
     /// The one token mailed to `address` that is not in `before`.
-    pub fn new_token_to(&self, address: &str, before: &[String]) -> String {
+    pub async fn new_token_to(&self, address: &str, before: &[String]) -> String {
         let fresh: Vec<String> = self
             .tokens_to(address)
+            .await
             .into_iter()
             .filter(|t| !before.contains(t))
             .collect();

@@ -15,14 +15,14 @@ async fn a_repeat_replays_the_response_and_creates_and_sends_nothing() {
     );
     let first = json_of(app.send_with_key(&token, "key-1", &body).await, 200).await;
     assert_eq!(first["success"].as_array().unwrap().len(), 2);
-    assert_eq!(app.outbox().len(), 2);
+    assert_eq!(app.outbox().await.len(), 2);
     assert_eq!(app.count().await, 2);
 
     for _ in 0..3 {
         let again = json_of(app.send_with_key(&token, "key-1", &body).await, 200).await;
         assert_eq!(again, first, "the very same response, the same invite ids");
     }
-    assert_eq!(app.outbox().len(), 2, "nothing sent again");
+    assert_eq!(app.outbox().await.len(), 2, "nothing sent again");
     assert_eq!(app.count().await, 2, "nothing created again");
 }
 
@@ -61,8 +61,8 @@ async fn the_same_key_with_another_body_is_refused() {
     )
     .await;
     assert_eq!(app.count().await, 1);
-    assert_eq!(app.outbox().len(), 1);
-    assert!(app.mails_to("b@example.com").is_empty());
+    assert_eq!(app.outbox().await.len(), 1);
+    assert!(app.mails_to("b@example.com").await.is_empty());
 }
 
 #[tokio::test]
@@ -109,7 +109,7 @@ async fn the_replay_lasts_24_hours() {
     assert_ne!(later, first, "past the window the request runs anew");
     // The first invite (7 days) is still pending, so the email is taken.
     assert_eq!(later["errors"][0]["code"], "DUPLICATE_PENDING_INVITE");
-    assert_eq!(app.outbox().len(), 1);
+    assert_eq!(app.outbox().await.len(), 1);
 }
 
 #[tokio::test]
@@ -164,7 +164,7 @@ async fn concurrent_repeats_create_the_invites_once() {
         assert_eq!(reply["success"][0]["id"], replies[0]["success"][0]["id"]);
     }
     assert_eq!(app.count().await, 2);
-    assert_eq!(app.outbox().len(), 2);
+    assert_eq!(app.outbox().await.len(), 2);
     let after = json_of(app.send_with_key(&token, "burst", &body).await, 200).await;
     assert_eq!(after["success"][0]["id"], replies[0]["success"][0]["id"]);
 }

@@ -48,7 +48,7 @@ async fn assert_refused(app: &TestApp, token: &str) {
     )
     .await;
     assert_eq!(app.count().await, 0);
-    assert!(app.outbox().is_empty());
+    assert!(app.outbox().await.is_empty());
 }
 
 fn claims(app: &TestApp) -> Value {
@@ -247,7 +247,7 @@ async fn without_configuration_iss_and_aud_are_not_required() {
 async fn check_token_needs_no_jwt_and_ignores_a_bad_one() {
     let app = spawn_app().await;
     app.invite("nojwt@example.com").await;
-    let token = app.tokens_to("nojwt@example.com").remove(0);
+    let token = app.tokens_to("nojwt@example.com").await.remove(0);
     assert_eq!(app.check(&token).await["isValid"], true);
     let response = app
         .post("/user-invites/check-token", Some("garbage"), json!({ "token": token }))

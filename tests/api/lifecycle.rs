@@ -13,7 +13,7 @@ async fn an_invite_goes_from_send_to_accept_through_the_emailed_link() {
         "an emailed invite never returns its link"
     );
 
-    let mails = app.mails_to("wick.john@gmail.com");
+    let mails = app.mails_to("wick.john@gmail.com").await;
     assert_eq!(mails.len(), 1);
     let token = mails[0].token();
 

@@ -233,7 +233,7 @@ async fn bad_parameters_are_listed() {
 async fn status_filters_take_a_comma_list() {
     let app = spawn_app().await;
     app.invite("accepted@example.com").await;
-    let token = app.tokens_to("accepted@example.com").remove(0);
+    let token = app.tokens_to("accepted@example.com").await.remove(0);
     json_of(app.accept_as_anyone(&token).await, 200).await;
     let canceled = app.invite("canceled@example.com").await;
     json_of(app.cancel(&canceled["id"]).await, 200).await;
@@ -329,7 +329,7 @@ async fn created_by_and_accepted_by_filter() {
     assert_eq!(emails(&page), ["theirs@example.com"]);
 
     let acceptor = Uuid::new_v4();
-    let token = app.tokens_to("theirs@example.com").remove(0);
+    let token = app.tokens_to("theirs@example.com").await.remove(0);
     json_of(app.accept(&app.token_for(acceptor, None, false), &token).await, 200).await;
     let page = app.list(&format!("acceptedByUserId={acceptor}")).await;
     assert_eq!(emails(&page), ["theirs@example.com"]);
@@ -382,7 +382,7 @@ async fn sorting_by_email_status_and_updated_at() {
     );
 
     json_of(app.cancel(&a["id"]).await, 200).await;
-    let token = app.tokens_to("bob@example.com").remove(0);
+    let token = app.tokens_to("bob@example.com").await.remove(0);
     json_of(app.accept_as_anyone(&token).await, 200).await;
     let statuses: Vec<String> = app.list("sort=status&order=asc").await["data"]
         .as_array()

@@ -14,7 +14,7 @@ async fn invites_and_tokens_survive_a_restart() {
     let canceled = app.invite("gone@example.com").await;
     json_of(app.cancel(&canceled["id"]).await, 200).await;
     let canceled = app.fetch(&canceled["id"]).await;
-    let token = app.tokens_to("keep@example.com").remove(0);
+    let token = app.tokens_to("keep@example.com").await.remove(0);
     let invite = app.fetch(&invite["id"]).await;
 
     app.restart().await;
@@ -64,14 +64,14 @@ async fn an_idempotent_response_survives_a_restart() {
     app.restart().await;
     let again = json_of(app.send_with_key(&app.user_token(), "restart-key", &body).await, 200).await;
     assert_eq!(again, first);
-    assert_eq!(app.outbox().len(), 1);
+    assert_eq!(app.outbox().await.len(), 1);
 }
 
 #[tokio::test]
 async fn the_store_never_holds_a_token_in_the_clear() {
     let app = spawn_app().await;
     app.invite("hashed@example.com").await;
-    let token = app.tokens_to("hashed@example.com").remove(0);
+    let token = app.tokens_to("hashed@example.com").await.remove(0);
     let quiet = json_of(
         app.post(
             "/user-invites",

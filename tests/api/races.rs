@@ -10,7 +10,7 @@ use crate::helpers::{enc, json_of, spawn_app};
 async fn of_32_concurrent_accepts_exactly_one_wins() {
     let app = spawn_app().await;
     let invite = app.invite("race@example.com").await;
-    let token = app.tokens_to("race@example.com").remove(0);
+    let token = app.tokens_to("race@example.com").await.remove(0);
     let users: Vec<Uuid> = (0..32).map(|_| Uuid::new_v4()).collect();
     let callers: Vec<String> = users.iter().map(|u| app.token_for(*u, None, false)).collect();
     let responses = join_all(callers.iter().map(|c| app.accept(c, &token))).await;
@@ -82,7 +82,7 @@ async fn of_24_concurrent_sends_of_one_email_exactly_one_creates_it() {
         .await;
     assert_eq!(pending["totalCount"], 1);
     assert_eq!(app.count().await, 1);
-    assert_eq!(app.mails_to("race.me@example.com").len(), 1);
+    assert_eq!(app.mails_to("race.me@example.com").await.len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -93,11 +93,15 @@ async fn concurrent_resends_respect_the_limit_and_leave_one_working_token() {
     let statuses: Vec<u16> = responses.iter().map(|r| r.status().as_u16()).collect();
     assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 5, "{statuses:?}");
     assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 7, "{statuses:?}");
-    let stored = app.fetch(&invite["id"]).await;
+    let stored = app.delivered(&invite).await;
     assert_eq!(stored["sendCount"], 6);
     assert_eq!(stored["emailStatus"], "sent");
-    let tokens = app.tokens_to("resend-race@example.com");
-    assert_eq!(tokens.len(), 6);
+    // The worker mails the invite as it stands: an issue superseded before its
+    // delivery is never mailed, so up to 6 emails, never one token twice.
+    let tokens = app.tokens_to("resend-race@example.com").await;
+    assert!((2..=6).contains(&tokens.len()), "{} emails", tokens.len());
+    let distinct: std::collections::HashSet<_> = tokens.iter().collect();
+    assert_eq!(distinct.len(), tokens.len(), "no token is mailed twice");
     let mut valid = 0;
     for t in &tokens {
         if app.check(t).await["isValid"] == true {
@@ -113,7 +117,7 @@ async fn accept_and_cancel_racing_have_one_winner() {
     for round in 0..8 {
         let email = format!("tug{round}@example.com");
         let invite = app.invite(&email).await;
-        let token = app.tokens_to(&email).remove(0);
+        let token = app.tokens_to(&email).await.remove(0);
         let (accept, cancel) = tokio::join!(app.accept_as_anyone(&token), app.cancel(&invite["id"]));
         let (a, c) = (accept.status().as_u16(), cancel.status().as_u16());
         let stored = app.fetch(&invite["id"]).await;
@@ -142,5 +146,5 @@ async fn concurrent_sends_of_many_emails_all_succeed() {
         assert_eq!(body["errors"], json!([]));
     }
     assert_eq!(app.count().await, 40);
-    assert_eq!(app.outbox().len(), 40);
+    assert_eq!(app.outbox().await.len(), 40);
 }

@@ -26,19 +26,20 @@ fn retry_after(response: &reqwest::Response) -> u64 {
 async fn resend_issues_a_new_token_and_kills_the_old_one() {
     let app = spawn_app().await;
     let invite = app.invite("again@example.com").await;
-    let old = app.tokens_to("again@example.com");
+    let old = app.tokens_to("again@example.com").await;
     app.advance(Duration::hours(1));
     let resent = json_of(app.resend(&invite["id"], json!({})).await, 200).await;
     assert_eq!(resent["id"], invite["id"]);
     assert_eq!(resent["status"], "pending");
     assert_eq!(resent["sendCount"], 2);
-    assert_eq!(resent["emailStatus"], "sent");
+    assert_eq!(resent["emailStatus"], "queued");
+    assert_eq!(app.delivered(&resent).await["emailStatus"], "sent");
     assert_eq!(time(&resent["lastSentAt"]), app.now());
     assert_eq!(time(&resent["expiresAt"]), app.now() + Duration::days(7));
     assert_eq!(resent["createdAt"], invite["createdAt"]);
     assert!(resent.get("acceptUrl").is_none());
 
-    let new = app.new_token_to("again@example.com", &old);
+    let new = app.new_token_to("again@example.com", &old).await;
     assert_ne!(new, old[0]);
     assert_eq!(
         app.check(&old[0]).await,
@@ -53,7 +54,7 @@ async fn resend_issues_a_new_token_and_kills_the_old_one() {
 async fn resend_with_send_email_false_returns_the_link_instead() {
     let app = spawn_app().await;
     let invite = app.invite("link@example.com").await;
-    let old = app.tokens_to("link@example.com");
+    let old = app.tokens_to("link@example.com").await;
     let resent = json_of(
         app.resend(&invite["id"], json!({ "sendEmail": false, "expiresInDays": 2 }))
             .await,
@@ -64,7 +65,7 @@ async fn resend_with_send_email_false_returns_the_link_instead() {
     assert_eq!(time(&resent["expiresAt"]), app.now() + Duration::days(2));
     let url = resent["acceptUrl"].as_str().expect("acceptUrl");
     let token = url.split("token=").nth(1).unwrap();
-    assert_eq!(app.tokens_to("link@example.com"), old, "no new mail");
+    assert_eq!(app.tokens_to("link@example.com").await, old, "no new mail");
     assert!(app.fetch(&invite["id"]).await.get("acceptUrl").is_none());
     problem(app.accept_as_anyone(&old[0]).await, 404, "TOKEN_INVALID").await;
     json_of(app.accept_as_anyone(token).await, 200).await;
@@ -74,7 +75,7 @@ async fn resend_with_send_email_false_returns_the_link_instead() {
 async fn an_expired_invite_can_be_resent_and_is_pending_again() {
     let app = spawn_app().await;
     let invite = app.invite("revive@example.com").await;
-    let old = app.tokens_to("revive@example.com");
+    let old = app.tokens_to("revive@example.com").await;
     app.advance(Duration::days(10));
     assert_eq!(app.fetch(&invite["id"]).await["status"], "expired");
     let resent = json_of(app.resend(&invite["id"], json!({})).await, 200).await;
@@ -82,7 +83,7 @@ async fn an_expired_invite_can_be_resent_and_is_pending_again() {
     assert_eq!(time(&resent["expiresAt"]), app.now() + Duration::days(7));
     assert_eq!(time(&resent["statusUpdatedAt"]), app.now());
     assert_eq!(app.list("status=pending").await["totalCount"], 1);
-    let new = app.new_token_to("revive@example.com", &old);
+    let new = app.new_token_to("revive@example.com", &old).await;
     json_of(app.accept_as_anyone(&new).await, 200).await;
 }
 
@@ -121,7 +122,7 @@ async fn an_expired_invite_whose_email_was_invited_again_cannot_be_revived() {
 async fn accepted_or_canceled_invites_cannot_be_resent() {
     let app = spawn_app().await;
     let accepted = app.invite("accepted@example.com").await;
-    let token = app.tokens_to("accepted@example.com").remove(0);
+    let token = app.tokens_to("accepted@example.com").await.remove(0);
     json_of(app.accept_as_anyone(&token).await, 200).await;
     problem(app.resend(&accepted["id"], json!({})).await, 409, "INVITE_NOT_PENDING").await;
 
@@ -129,8 +130,8 @@ async fn accepted_or_canceled_invites_cannot_be_resent() {
     json_of(app.cancel(&canceled["id"]).await, 200).await;
     problem(app.resend(&canceled["id"], json!({})).await, 409, "INVITE_NOT_PENDING").await;
 
-    assert_eq!(app.mails_to("accepted@example.com").len(), 1);
-    assert_eq!(app.mails_to("canceled@example.com").len(), 1);
+    assert_eq!(app.mails_to("accepted@example.com").await.len(), 1);
+    assert_eq!(app.mails_to("canceled@example.com").await.len(), 1);
     assert_eq!(app.fetch(&canceled["id"]).await["status"], "canceled");
     assert_eq!(app.fetch(&canceled["id"]).await["sendCount"], 1);
 }
@@ -143,13 +144,13 @@ async fn the_sixth_resend_within_an_hour_is_rate_limited() {
         let resent = json_of(app.resend(&invite["id"], json!({})).await, 200).await;
         assert_eq!(resent["sendCount"], n);
     }
-    let before = app.tokens_to("limit@example.com");
+    let before = app.tokens_to("limit@example.com").await;
     let response = app.resend(&invite["id"], json!({})).await;
     let wait = retry_after(&response);
     assert!((3500..=3600).contains(&wait), "Retry-After {wait}");
     let p = problem(response, 429, "RATE_LIMITED").await;
     assert!(!p["detail"].as_str().unwrap().is_empty());
-    assert_eq!(app.tokens_to("limit@example.com"), before, "no mail");
+    assert_eq!(app.tokens_to("limit@example.com").await, before, "no mail");
     let current = app.fetch(&invite["id"]).await;
     assert_eq!(current["sendCount"], 6);
     let valid: Vec<_> = {

@@ -35,7 +35,11 @@ async fn a_send_returns_every_field_of_the_invite_and_mails_it() {
     assert_eq!(invite["roles"], json!(["content-creator"]));
     assert_eq!(invite["data"], json!({"team": "a"}));
     assert_eq!(invite["status"], "pending");
-    assert_eq!(invite["emailStatus"], "sent");
+    assert_eq!(
+        invite["emailStatus"], "queued",
+        "the email is queued; the worker sends it"
+    );
+    assert_eq!(app.delivered(invite).await["emailStatus"], "sent");
     assert_eq!(invite["createdByUserId"], app.user.to_string());
     assert_eq!(invite["acceptedByUserId"], Value::Null);
     assert_eq!(invite["sendCount"], 1);
@@ -48,9 +52,12 @@ async fn a_send_returns_every_field_of_the_invite_and_mails_it() {
     assert!(invite.get("acceptUrl").is_none());
     assert_no_secrets(&body);
 
-    assert_eq!(app.outbox().len(), 1);
-    assert_eq!(app.mails_to("wick.john@gmail.com").len(), 1);
-    let fetched = app.fetch(&invite["id"]).await;
+    assert_eq!(app.outbox().await.len(), 1);
+    assert_eq!(app.mails_to("wick.john@gmail.com").await.len(), 1);
+    // Stored as returned, but for the delivery the worker has since recorded.
+    let mut fetched = app.fetch(&invite["id"]).await;
+    assert_eq!(fetched["emailStatus"], "sent");
+    fetched["emailStatus"] = invite["emailStatus"].clone();
     assert_eq!(&fetched, invite);
 }
 
@@ -70,7 +77,7 @@ async fn the_email_is_stored_as_given_and_trimmed() {
     let app = spawn_app().await;
     let invite = app.invite("  Mixed.Case@Example.COM ").await;
     assert_eq!(invite["email"], "Mixed.Case@Example.COM");
-    assert_eq!(app.mails_to("mixed.case@example.com").len(), 1);
+    assert_eq!(app.mails_to("mixed.case@example.com").await.len(), 1);
 }
 
 #[tokio::test]
@@ -89,7 +96,7 @@ async fn many_invitees_succeed_in_request_order() {
     let expected: Vec<String> = (0..12).map(|i| format!("person{i}@example.com")).collect();
     assert_eq!(emails, expected);
     assert_eq!(app.count().await, 12);
-    assert_eq!(app.outbox().len(), 12);
+    assert_eq!(app.outbox().await.len(), 12);
 }
 
 #[tokio::test]
@@ -136,7 +143,7 @@ async fn one_bad_invitee_never_fails_the_others() {
     assert!(errors[2]["message"].as_str().unwrap().contains("firstName"));
     assert!(errors[3]["message"].as_str().unwrap().contains("roles"));
     assert_eq!(app.count().await, 2);
-    assert_eq!(app.outbox().len(), 2);
+    assert_eq!(app.outbox().await.len(), 2);
 }
 
 #[tokio::test]
@@ -161,7 +168,7 @@ async fn the_same_email_twice_in_one_request_keeps_the_first() {
     assert_eq!(body["errors"][0]["email"], "TWICE@Example.com");
     assert_eq!(body["errors"][0]["code"], "DUPLICATE_PENDING_INVITE");
     assert_eq!(app.list("email=twice%40example.com").await["totalCount"], 1);
-    assert_eq!(app.mails_to("twice@example.com").len(), 1);
+    assert_eq!(app.mails_to("twice@example.com").await.len(), 1);
 }
 
 #[tokio::test]
@@ -183,7 +190,7 @@ async fn a_pending_invite_blocks_another_for_the_same_email_in_any_case() {
     assert_eq!(body["errors"][0]["index"], 0);
     assert_eq!(body["errors"][0]["code"], "DUPLICATE_PENDING_INVITE");
     assert_eq!(body["errors"][0]["email"], "Dup@EXAMPLE.com");
-    assert_eq!(app.mails_to("dup@example.com").len(), 1);
+    assert_eq!(app.mails_to("dup@example.com").await.len(), 1);
     let still = app.fetch(&first["id"]).await;
     assert_eq!(still["status"], "pending");
 }
@@ -201,7 +208,7 @@ async fn the_same_email_may_be_pending_in_two_tenants() {
     .await;
     assert_eq!(body["errors"], json!([]));
     assert_eq!(body["success"][0]["tenantId"], tenant.to_string());
-    assert_eq!(app.mails_to("shared@example.com").len(), 2);
+    assert_eq!(app.mails_to("shared@example.com").await.len(), 2);
 }
 
 #[tokio::test]
@@ -224,7 +231,7 @@ async fn send_email_false_skips_the_mail_and_returns_the_link_once() {
     assert!(url.starts_with("https://app.example.com/accept-invite?token="), "{url}");
     let token = url.split("token=").nth(1).unwrap();
     assert!(token.len() >= 43, "at least 256 bits: {token}");
-    assert!(app.outbox().is_empty(), "no mail is written");
+    assert!(app.outbox().await.is_empty(), "no mail is written");
 
     let fetched = app.fetch(&invite["id"]).await;
     assert!(fetched.get("acceptUrl").is_none(), "{fetched}");
@@ -276,7 +283,7 @@ async fn expires_in_days_out_of_range_fails_the_whole_request() {
         assert_eq!(p["errors"][0]["field"], "expiresInDays", "{days}: {p}");
     }
     assert_eq!(app.count().await, 0);
-    assert!(app.outbox().is_empty());
+    assert!(app.outbox().await.is_empty());
 }
 
 #[tokio::test]
@@ -302,7 +309,7 @@ async fn more_than_100_invitees_is_too_large_and_creates_nothing() {
     )
     .await;
     assert_eq!(app.count().await, 0);
-    assert!(app.outbox().is_empty());
+    assert!(app.outbox().await.is_empty());
 
     let invitees: Vec<Value> = (0..100)
         .map(|i| json!({ "email": format!("bulk{i}@example.com") }))
@@ -324,7 +331,7 @@ async fn a_body_over_256_kib_is_too_large_and_creates_nothing() {
     )
     .await;
     assert_eq!(app.count().await, 0);
-    assert!(app.outbox().is_empty());
+    assert!(app.outbox().await.is_empty());
 }
 
 #[tokio::test]
@@ -345,7 +352,7 @@ async fn a_user_may_not_send_into_another_tenant() {
     )
     .await;
     assert_eq!(listed["totalCount"], 0);
-    assert!(app.outbox().is_empty());
+    assert!(app.outbox().await.is_empty());
 }
 
 #[tokio::test]
@@ -378,7 +385,7 @@ async fn created_by_another_user_is_forbidden_and_creates_nothing() {
     )
     .await;
     assert_eq!(app.count().await, 0);
-    assert!(app.outbox().is_empty());
+    assert!(app.outbox().await.is_empty());
 
     let own = app
         .invite_with(json!({ "email": "c@example.com", "createdByUserId": app.user }))

@@ -54,7 +54,7 @@ async fn another_tenants_invite_does_not_exist_for_a_user() {
 
     let untouched = app.fetch(&invite["id"]).await;
     assert_eq!(untouched, invite, "nothing changed");
-    assert_eq!(app.mails_to("mine@example.com").len(), 1, "no resend");
+    assert_eq!(app.mails_to("mine@example.com").await.len(), 1, "no resend");
     let stranger_list = json_of(app.get("/user-invites", Some(&stranger)).await, 200).await;
     assert_eq!(stranger_list["totalCount"], 0);
 }

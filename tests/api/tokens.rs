@@ -8,7 +8,7 @@ use crate::helpers::{TestApp, assert_no_secrets, b64url, json_of, problem, spawn
 
 async fn invited(app: &TestApp, email: &str) -> (Value, String) {
     let invite = app.invite(email).await;
-    let token = app.tokens_to(email).remove(0);
+    let token = app.tokens_to(email).await.remove(0);
     (invite, token)
 }
 
@@ -266,7 +266,7 @@ async fn no_response_carries_the_token_or_its_hash() {
     );
     bodies.push(app.check(&token).await);
     bodies.push(json_of(app.resend(&invite["id"], json!({})).await, 200).await);
-    let token = app.new_token_to("secret@example.com", &[token]);
+    let token = app.new_token_to("secret@example.com", &[token]).await;
     bodies.push(app.fetch(&invite["id"]).await);
     bodies.push(problem(app.accept_as_anyone("garbage").await, 404, "TOKEN_INVALID").await);
     bodies.push(json_of(app.accept_as_anyone(&token).await, 200).await);

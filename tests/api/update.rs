@@ -47,7 +47,7 @@ async fn the_profile_of_a_pending_invite_can_be_changed() {
     assert_ne!(updated["updatedAt"], invite["updatedAt"]);
     assert_eq!(app.fetch(&invite["id"]).await, updated);
     // The token still works after a profile change.
-    let token = app.tokens_to("edit@example.com").remove(0);
+    let token = app.tokens_to("edit@example.com").await.remove(0);
     json_of(app.accept_as_anyone(&token).await, 200).await;
 }
 
@@ -199,7 +199,7 @@ async fn non_pending_invites_cannot_be_updated() {
     .await;
 
     let accepted = app.invite("a@example.com").await;
-    let token = app.tokens_to("a@example.com").remove(0);
+    let token = app.tokens_to("a@example.com").await.remove(0);
     json_of(app.accept_as_anyone(&token).await, 200).await;
     problem(
         patch(&app, &accepted["id"], &app.user_token(), json!({ "roles": ["x"] })).await,
@@ -214,7 +214,7 @@ async fn non_pending_invites_cannot_be_updated() {
 async fn only_a_super_admin_may_set_who_accepted() {
     let app = spawn_app().await;
     let invite = app.invite("who@example.com").await;
-    let token = app.tokens_to("who@example.com").remove(0);
+    let token = app.tokens_to("who@example.com").await.remove(0);
     let original = Uuid::new_v4();
     json_of(app.accept(&app.token_for(original, None, false), &token).await, 200).await;
 
@@ -309,7 +309,7 @@ async fn a_user_setting_who_accepted_on_a_pending_invite_is_forbidden() {
 async fn who_accepted_cannot_be_cleared() {
     let app = spawn_app().await;
     let invite = app.invite("keep@example.com").await;
-    let token = app.tokens_to("keep@example.com").remove(0);
+    let token = app.tokens_to("keep@example.com").await.remove(0);
     let user = Uuid::new_v4();
     json_of(app.accept(&app.token_for(user, None, false), &token).await, 200).await;
     let response = patch(

@@ -34,7 +34,7 @@ async fn rejected_send(app: &TestApp, body: Value) -> Value {
     )
     .await;
     assert_eq!(app.count().await, 0, "nothing is created: {p}");
-    assert!(app.outbox().is_empty(), "nothing is sent: {p}");
+    assert!(app.outbox().await.is_empty(), "nothing is sent: {p}");
     p
 }
 

@@ -181,7 +181,7 @@ async fn send_answers_503_when_storage_keeps_failing_and_leaves_nothing_behind()
     proxy.heal();
     let list = json_of(app.get("/user-invites", Some(&app.user_token())).await, 200).await;
     assert_eq!(list["totalCount"], 0);
-    assert!(app.outbox().is_empty());
+    assert!(app.outbox().await.is_empty());
     // No slot was left behind to block inviting the same people now.
     let sent = json_of(
         app.send(

@@ -72,6 +72,8 @@ async fn api_with_fixtures() -> Api {
             send_count: 1,
             token_hash: token.hash(),
             recent_resends: vec![],
+            sending_since: None,
+            delivery_attempts: 0,
             version: 1,
         };
         store.insert(&invite, now).await.unwrap();

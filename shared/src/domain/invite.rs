@@ -86,6 +86,13 @@ pub struct Invite {
     pub token_hash: TokenHash,
     /// Resends within the last hour, for the resend limit.
     pub recent_resends: Vec<DateTime<Utc>>,
+    /// When a mailer claimed the delivery of the queued email (and minted the token it
+    /// mails); `None` while nobody has. A claim older than the lease may be taken over.
+    #[serde(default)]
+    pub sending_since: Option<DateTime<Utc>>,
+    /// Deliveries of the current issue that failed for a passing reason.
+    #[serde(default)]
+    pub delivery_attempts: u32,
     /// Bumped by every write; a write succeeds only over the version it read.
     pub version: u64,
 }
@@ -104,6 +111,11 @@ impl Invite {
     /// email. An expired claim is void: the next send may take the slot over.
     pub fn holds_email_slot(&self, now: DateTime<Utc>) -> bool {
         self.status == InviteStatus::Pending && now < self.expires_at
+    }
+
+    /// Whether this invite's email waits for a mailer to claim it.
+    pub fn awaits_delivery(&self) -> bool {
+        self.status == InviteStatus::Pending && self.email_status == EmailStatus::Queued && self.sending_since.is_none()
     }
 
     /// The copy that a write stores over this one.

@@ -168,6 +168,11 @@ fn invite_item(invite: &Invite) -> Result<Item, StoreError> {
     if let Some(last) = &invite.last_name {
         item.insert("last_lc".to_owned(), s(last.to_lowercase()));
     }
+    // What the mailer function's stream filter selects: invites whose email waits for a
+    // mailer. The claim write drops it, so a claimed delivery does not trigger again.
+    if invite.awaits_delivery() {
+        item.insert("mail_state".to_owned(), s("queued"));
+    }
     // Only a pending invite may ever be purged, long after it expired; accepted and
     // canceled invites are history and stay.
     if invite.status == InviteStatus::Pending {

@@ -4,6 +4,7 @@
 pub mod problem;
 pub mod routes;
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
@@ -22,12 +23,12 @@ pub use routes::{Operation, ROUTES, Resolved};
 pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
 
 pub struct Api {
-    service: InviteService,
+    service: Arc<InviteService>,
     auth: Authenticator,
 }
 
 impl Api {
-    pub fn new(service: InviteService, auth: Authenticator) -> Self {
+    pub fn new(service: Arc<InviteService>, auth: Authenticator) -> Self {
         Self { service, auth }
     }
 

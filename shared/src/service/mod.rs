@@ -18,7 +18,7 @@ use crate::domain::{
     EffectiveStatus, EmailStatus, FieldError, IDEMPOTENCY_WINDOW_HOURS, Invite, InviteId, InviteStatus, InviteView,
     TenantId, UserId,
 };
-use crate::email::{EmailRenderer, Mailer, accept_url};
+use crate::email::{EmailRenderer, MailError, Mailer, accept_url};
 use crate::requests::{AcceptRequest, ListParams, NewInvitee, RequestError, ResendRequest, SendRequest, UpdateRequest};
 use crate::store::{
     IdempotencyBegin, IdempotencyKey, IdempotencyRecord, InviteStore, ListQuery, PageStart, StoreError,
@@ -129,9 +129,42 @@ pub struct Settings {
     pub resend_limit_per_hour: u32,
 }
 
+/// How a queued email reaches a mailer. On AWS the table's stream carries every write
+/// to the mailer function, so there is nothing to do; `invites-local` hands the id to
+/// its in-process worker.
+pub trait DeliveryQueue: Send + Sync {
+    fn enqueue(&self, invite: InviteId);
+}
+
+/// The DynamoDB stream delivers: every write that queues an email is already on it.
+pub struct StreamDelivery;
+
+impl DeliveryQueue for StreamDelivery {
+    fn enqueue(&self, _invite: InviteId) {}
+}
+
+/// What one delivery attempt came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryOutcome {
+    /// Nothing was queued (already sent, failed, skipped, canceled or accepted, or
+    /// another mailer holds a live claim): nothing was sent.
+    NothingToDo,
+    Sent,
+    /// Rejected, or failed for a passing reason too often: `emailStatus: failed`.
+    Failed,
+    /// Failed for a passing reason: queued again for another attempt.
+    Requeued,
+}
+
+/// How long a mailer's claim on a delivery holds before another may take it over.
+pub const DELIVERY_LEASE_SECONDS: i64 = 300;
+/// Passing failures of one delivery before it is recorded as failed.
+pub const MAX_DELIVERY_ATTEMPTS: u32 = 3;
+
 pub struct InviteService {
     store: Arc<dyn InviteStore>,
     mailer: Arc<dyn Mailer>,
+    queue: Arc<dyn DeliveryQueue>,
     clock: Arc<dyn Clock>,
     renderer: EmailRenderer,
     cursors: CursorCodec,
@@ -142,6 +175,7 @@ impl InviteService {
     pub fn new(
         store: Arc<dyn InviteStore>,
         mailer: Arc<dyn Mailer>,
+        queue: Arc<dyn DeliveryQueue>,
         clock: Arc<dyn Clock>,
         settings: Settings,
         cursor_secret: &[u8],
@@ -149,6 +183,7 @@ impl InviteService {
         Self {
             store,
             mailer,
+            queue,
             clock,
             renderer: EmailRenderer::new(),
             cursors: CursorCodec::new(cursor_secret),
@@ -325,65 +360,105 @@ impl InviteService {
             send_count: 1,
             token_hash: token.hash(),
             recent_resends: Vec::new(),
+            sending_since: None,
+            delivery_attempts: 0,
             version: 1,
         };
         self.store.insert(&invite, now).await?;
         Ok(self.issued(invite, &token, send_email).await)
     }
 
-    /// After a token was issued (send or resend): mail it, or hand the link back once.
+    /// After a token was issued (send or resend): queue the email, or hand the link back once.
+    ///
+    /// Only a token's hash is ever stored, so a queued email cannot carry the token
+    /// issued here: the mailer mints the token it mails when it claims the delivery
+    /// (see [`InviteService::deliver`]), and this one, unknown to anybody, never works.
     async fn issued(&self, invite: Invite, token: &InviteToken, send_email: bool) -> InviteView {
-        let link = accept_url(&self.settings.accept_url, token);
+        let mut view = invite.view(self.clock.now());
         if send_email {
-            self.deliver(invite, &link).await.view(self.clock.now())
+            self.queue.enqueue(invite.id);
         } else {
-            let mut view = invite.view(self.clock.now());
-            view.accept_url = Some(link);
-            view
+            view.accept_url = Some(accept_url(&self.settings.accept_url, token));
         }
+        view
     }
 
-    /// Mails the invitation and records the outcome on the invite, unless the invite
-    /// has since moved on to another token. A failed email never loses the invite
-    /// (invariant 7): it reads `failed`, and a resend delivers it later.
-    async fn deliver(&self, invite: Invite, link: &str) -> Invite {
-        let email = self.renderer.render(&invite, link);
+    /// Delivers an invite's queued email: the one mailer core, run by the stream-driven
+    /// mailer function and by `invites-local`'s worker.
+    ///
+    /// 1. **Claim**: over the version read, mint a new token, store its hash and the
+    ///    claim time. Of any number of mailers given the same invite (a redelivered
+    ///    stream record, a worker restart), one claim wins; the others send nothing.
+    /// 2. **Send** the email carrying that token, which already works.
+    /// 3. **Record** `sent` (with the transport's message id) or, over the same claim,
+    ///    `failed` (rejected, or too many passing failures) or queued again.
+    ///
+    /// So no token is ever mailed twice, and a failure never loses the invite: it stays
+    /// pending, says `failed`, and a resend delivers it later (invariant 7).
+    pub async fn deliver(&self, id: InviteId) -> Result<DeliveryOutcome, InviteError> {
+        let token = InviteToken::generate(id);
+        let lease = Duration::seconds(DELIVERY_LEASE_SECONDS);
+        let claimed = self
+            .transition(id, |current, now| {
+                let queued = current.status == InviteStatus::Pending && current.email_status == EmailStatus::Queued;
+                let claim_is_live = current.sending_since.is_some_and(|since| now - since < lease);
+                if !queued || claim_is_live || current.effective_status(now) != EffectiveStatus::Pending {
+                    return Err(InviteError::NotPending(current.effective_status(now)));
+                }
+                let mut next = current.next_version(now);
+                next.token_hash = token.hash();
+                next.sending_since = Some(now);
+                Ok(next)
+            })
+            .await;
+        let claimed = match claimed {
+            Ok(invite) => invite,
+            Err(InviteError::NotFound | InviteError::NotPending(_)) => return Ok(DeliveryOutcome::NothingToDo),
+            Err(e) => return Err(e),
+        };
+        let email = self
+            .renderer
+            .render(&claimed, &accept_url(&self.settings.accept_url, &token));
         let result = self.mailer.send(&email).await;
         if let Err(e) = &result {
-            tracing::warn!(invite_id = %invite.id, error = %e, "invitation email failed");
+            tracing::warn!(invite_id = %id, error = %e, "invitation email failed");
         }
-        let sent_hash = invite.token_hash.clone();
-        let mut current = invite;
-        for _ in 0..MAX_CONFLICT_RETRIES {
-            if current.token_hash != sent_hash || current.email_status != EmailStatus::Queued {
-                return current;
-            }
-            let now = self.clock.now();
-            let mut next = current.next_version(now);
-            match &result {
-                Ok(delivery) => {
-                    next.email_status = EmailStatus::Sent;
-                    next.message_id = Some(delivery.message_id.clone());
+        let recorded = self
+            .transition(id, |current, now| {
+                // Only over our own claim: a resend or cancel since then wins.
+                if current.token_hash != claimed.token_hash || current.sending_since != claimed.sending_since {
+                    return Err(InviteError::NotPending(current.effective_status(now)));
                 }
-                Err(e) => {
-                    next.email_status = EmailStatus::Failed;
-                    next.email_error = Some(e.to_string());
+                let mut next = current.next_version(now);
+                next.sending_since = None;
+                match &result {
+                    Ok(delivery) => {
+                        next.email_status = EmailStatus::Sent;
+                        next.message_id = Some(delivery.message_id.clone());
+                        next.email_error = None;
+                    }
+                    Err(MailError::Transient(reason)) if current.delivery_attempts + 1 < MAX_DELIVERY_ATTEMPTS => {
+                        next.delivery_attempts += 1;
+                        next.email_error = Some(reason.clone());
+                    }
+                    Err(e) => {
+                        next.email_status = EmailStatus::Failed;
+                        next.email_error = Some(e.to_string());
+                    }
                 }
+                Ok(next)
+            })
+            .await;
+        match recorded {
+            Ok(invite) if invite.email_status == EmailStatus::Sent => Ok(DeliveryOutcome::Sent),
+            Ok(invite) if invite.email_status == EmailStatus::Failed => Ok(DeliveryOutcome::Failed),
+            Ok(_) => {
+                self.queue.enqueue(id);
+                Ok(DeliveryOutcome::Requeued)
             }
-            match self.store.replace(&current, &next, now).await {
-                Ok(()) => return next,
-                Err(StoreError::Conflict(Some(latest))) => current = *latest,
-                Err(StoreError::Conflict(None)) => match self.store.get(current.id).await {
-                    Ok(Some(latest)) => current = latest,
-                    _ => return current,
-                },
-                Err(e) => {
-                    tracing::error!(invite_id = %current.id, error = %e, "could not record the email outcome");
-                    return current;
-                }
-            }
+            Err(InviteError::NotFound | InviteError::NotPending(_)) => Ok(DeliveryOutcome::NothingToDo),
+            Err(e) => Err(e),
         }
-        current
     }
 
     /// Reads an invite, lets `decide` compute its next state from what was read, and
@@ -462,6 +537,9 @@ impl InviteService {
                 };
                 next.email_error = None;
                 next.message_id = None;
+                // A new issue starts a new delivery: any claim on the old one is void.
+                next.sending_since = None;
+                next.delivery_attempts = 0;
                 Ok(next)
             })
             .await?;
