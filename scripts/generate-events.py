@@ -1,5 +1,6 @@
 """Writes events/<function>/{success,error}.json: API Gateway HTTP API (payload 2.0)
-events, valid input for `sam local invoke` and the fixtures of tests/lambda.
+events, valid input for `sam local invoke` and the fixtures of tests/lambda; and
+events/invite-mailer/queued.json, the DynamoDB stream batch the mailer function takes.
 
 They act on fixed fixtures (events/fixtures.json): a tenant, a user, and an invite with a
 known token, which the tests seed before each event. The bearer tokens are HS256 JWTs
@@ -158,6 +159,36 @@ for function, (success, error) in EVENTS.items():
     folder.mkdir(parents=True, exist_ok=True)
     for name, content in (("success", success), ("error", error)):
         (folder / f"{name}.json").write_text(json.dumps(content, indent=2) + "\n")
+
+# The mailer's input: a DynamoDB stream batch, filtered (in the template) to invites whose
+# email is queued. It inserts the fixture invite.
+stream = {
+    "Records": [
+        {
+            "eventID": "c4ca4238a0b923820dcc509a6f75849b",
+            "eventName": "INSERT",
+            "eventVersion": "1.1",
+            "eventSource": "aws:dynamodb",
+            "awsRegion": "us-east-1",
+            "dynamodb": {
+                "ApproximateCreationDateTime": 1795561200,
+                "Keys": {"pk": {"S": f"INVITE#{INVITE}"}, "sk": {"S": "INVITE"}},
+                "NewImage": {
+                    "pk": {"S": f"INVITE#{INVITE}"},
+                    "sk": {"S": "INVITE"},
+                    "tenant_key": {"S": TENANT},
+                    "mail_state": {"S": "queued"},
+                },
+                "SequenceNumber": "4421584500000000017450439091",
+                "SizeBytes": 160,
+                "StreamViewType": "NEW_IMAGE",
+            },
+            "eventSourceARN": "arn:aws:dynamodb:us-east-1:123456789012:table/invites/stream/2026-11-24T00:00:00.000",
+        }
+    ]
+}
+(ROOT / "events" / "invite-mailer").mkdir(parents=True, exist_ok=True)
+(ROOT / "events" / "invite-mailer" / "queued.json").write_text(json.dumps(stream, indent=2) + "\n")
 
 (ROOT / "events" / "fixtures.json").write_text(
     json.dumps(

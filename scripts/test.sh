@@ -28,13 +28,16 @@ cargo fmt --all -- --check
 echo "==> cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
-echo "==> starting moto"
+echo "==> starting moto (DynamoDB, and SES on its own so its sent mail reads fast)"
 mkdir -p target
-port=$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$venv/bin/python" scripts/moto_server.py 127.0.0.1 "$port" > target/moto.log 2>&1 &
-moto_pid=$!
-trap 'kill "$moto_pid" 2>/dev/null || true' EXIT
-"$venv/bin/python" - "$port" <<'PY'
+free_port() { "$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+moto_pids=()
+trap 'kill "${moto_pids[@]}" 2>/dev/null || true' EXIT
+start_moto() {
+  local port=$1 log=$2
+  "$venv/bin/python" scripts/moto_server.py 127.0.0.1 "$port" > "$log" 2>&1 &
+  moto_pids+=($!)
+  "$venv/bin/python" - "$port" "$log" <<'PY'
 import sys, time, urllib.request
 for _ in range(200):
     try:
@@ -42,13 +45,19 @@ for _ in range(200):
         sys.exit(0)
     except Exception:
         time.sleep(0.1)
-sys.exit("moto did not start; see target/moto.log")
+sys.exit(f"moto did not start; see {sys.argv[2]}")
 PY
-export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
+}
+dynamodb_port=$(free_port)
+start_moto "$dynamodb_port" target/moto-dynamodb.log
+ses_port=$(free_port)
+start_moto "$ses_port" target/moto-ses.log
+export AWS_ENDPOINT_URL="http://127.0.0.1:$dynamodb_port"
+export AWS_ENDPOINT_URL_SESV2="http://127.0.0.1:$ses_port"
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
 unset AWS_PROFILE AWS_SESSION_TOKEN
 
-echo "==> cargo test --workspace (embedded store, DynamoDB faults and round trips, Lambda events)"
+echo "==> cargo test --workspace (embedded store, DynamoDB faults and round trips, Lambda events, mailer)"
 cargo test --workspace
 echo "==> black-box suite on DynamoDB (moto)"
 INVITES_TEST_STORE=dynamodb cargo test -p invites-tests --test api

@@ -194,7 +194,7 @@ pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
         }
     };
     let mailer: Arc<dyn Mailer> = match &config.sender_email {
-        Some(sender) => Arc::new(SesMailer::new(SesMailer::client_from_env().await, sender, None)),
+        Some(sender) => Arc::new(SesMailer::new(SesMailer::client_from_env(None).await, sender, None)),
         None => Arc::new(OutboxMailer::new(LocalOptions::outbox_dir(data_dir), DEFAULT_SENDER).map_err(dir_error)?),
     };
     let auth = Authenticator::new(&config.jwt).map_err(|e| StartError::Config(e.to_string()))?;

@@ -5,11 +5,15 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
+use futures::StreamExt;
+use lambda_http::lambda_runtime::{self, LambdaEvent};
 use lambda_http::{Body, Error, Request, Response, service_fn};
+use serde_json::{Value, json};
 
 use crate::auth::Authenticator;
 use crate::clock::SystemClock;
 use crate::config::Config;
+use crate::domain::InviteId;
 use crate::dynamo::{self, DynamoStore};
 use crate::email::{Mailer, NoSender, SesMailer};
 use crate::http::{Api, Operation};
@@ -26,36 +30,84 @@ pub async fn run(operation: Operation) -> Result<(), Error> {
     .await
 }
 
-/// The API as configured by the environment, on DynamoDB (and SES when a sender is set).
+/// The API as configured by the environment, on DynamoDB. It only queues email: the
+/// table's stream carries each queued invite to the mailer function.
 pub async fn api_from_env() -> Result<Api, Error> {
+    let (config, store) = store_from_env().await?;
+    let service = build_service(&config, store, Arc::new(NoSender), Arc::new(StreamDelivery));
+    Ok(Api::new(Arc::new(service), Authenticator::new(&config.jwt)?))
+}
+
+/// The configuration and the DynamoDB store, with the connection opened during init
+/// (which Lambda does not bill as request time), so the first request does not pay for
+/// DNS and the TLS handshake.
+async fn store_from_env() -> Result<(Config, Arc<dyn crate::store::InviteStore>), Error> {
     let config = Config::from_env(None)?;
     let table = config.table_name.clone().ok_or("INVITES_TABLE_NAME is required")?;
     let client = dynamo::client_from_env(None).await;
-    // Open the connection during init (which Lambda does not bill as request time), so
-    // the first request does not pay for DNS and the TLS handshake.
     if let Err(e) = client.describe_table().table_name(&table).send().await {
         tracing::warn!(error = %aws_sdk_dynamodb::error::DisplayErrorContext(&e), "could not warm the DynamoDB connection");
     }
-    let mailer: Arc<dyn Mailer> = match &config.sender_email {
-        Some(sender) => {
-            let configuration_set = std::env::var("INVITES_SES_CONFIGURATION_SET")
-                .ok()
-                .filter(|s| !s.is_empty());
-            Arc::new(SesMailer::new(
-                SesMailer::client_from_env().await,
-                sender,
-                configuration_set,
-            ))
-        }
-        None => Arc::new(NoSender),
-    };
-    let service = build_service(
-        &config,
-        Arc::new(DynamoStore::new(client, table)),
-        mailer,
-        Arc::new(StreamDelivery),
-    );
-    Ok(Api::new(Arc::new(service), Authenticator::new(&config.jwt)?))
+    Ok((config, Arc::new(DynamoStore::new(client, table))))
+}
+
+/// Runs the mailer function: the table's stream, filtered to invites whose email is
+/// queued, drives the one delivery core ([`InviteService::deliver`]) through SES.
+pub async fn run_mailer() -> Result<(), Error> {
+    lambda_http::tracing::init_default_subscriber();
+    let (config, store) = store_from_env().await?;
+    let sender = config
+        .sender_email
+        .clone()
+        .ok_or("INVITES_SENDER_EMAIL is required by the mailer")?;
+    let configuration_set = std::env::var("INVITES_SES_CONFIGURATION_SET")
+        .ok()
+        .filter(|s| !s.is_empty());
+    let mailer = Arc::new(SesMailer::new(
+        SesMailer::client_from_env(None).await,
+        sender,
+        configuration_set,
+    ));
+    let service = Arc::new(build_service(&config, store, mailer, Arc::new(StreamDelivery)));
+    lambda_runtime::run(lambda_runtime::service_fn(move |event: LambdaEvent<Value>| {
+        let service = service.clone();
+        async move { Ok::<_, Error>(handle_stream(&service, event.payload).await) }
+    }))
+    .await
+}
+
+/// How many deliveries of one batch run at once.
+const STREAM_CONCURRENCY: usize = 8;
+
+/// One batch of DynamoDB stream records: delivers each record's invite. A record whose
+/// delivery could not even be attempted (storage trouble) is reported in
+/// `batchItemFailures`, so Lambda retries it (bounded, bisecting, then the dead-letter
+/// queue); a failed email is not such a failure, since the invite records it.
+pub async fn handle_stream(service: &InviteService, event: Value) -> Value {
+    let records = event["Records"].as_array().cloned().unwrap_or_default();
+    let failures: Vec<Value> = futures::stream::iter(records)
+        .map(|record| async move {
+            let sequence = record["dynamodb"]["SequenceNumber"].as_str().map(str::to_owned);
+            let id = record["dynamodb"]["Keys"]["pk"]["S"]
+                .as_str()
+                .and_then(|pk| pk.strip_prefix("INVITE#"))
+                .and_then(InviteId::parse)?;
+            match service.deliver(id).await {
+                Ok(outcome) => {
+                    tracing::info!(invite_id = %id, outcome = ?outcome, "delivery");
+                    None
+                }
+                Err(e) => {
+                    tracing::error!(invite_id = %id, error = %e, "delivery could not be attempted");
+                    Some(json!({ "itemIdentifier": sequence }))
+                }
+            }
+        })
+        .buffer_unordered(STREAM_CONCURRENCY)
+        .filter_map(|failure| async move { failure })
+        .collect()
+        .await;
+    json!({ "batchItemFailures": failures })
 }
 
 /// The API over given parts, with the stream delivering email; what `api_from_env`

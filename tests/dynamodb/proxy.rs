@@ -14,6 +14,10 @@ use bytes::Bytes;
 
 #[derive(Clone, Copy, Debug)]
 pub enum Fault {
+    /// 429 TooManyRequestsException (SES's throttling), which the SDK retries.
+    TooManyRequests,
+    /// 400 MessageRejected: SES will not send this message.
+    MessageRejected,
     /// 400 ThrottlingException, which the SDK retries.
     Throttle,
     /// 500 InternalServerError, which the SDK retries.
@@ -48,9 +52,15 @@ pub struct FaultProxy {
 }
 
 impl FaultProxy {
+    /// A proxy in front of the moto server at `AWS_ENDPOINT_URL`.
     pub async fn start() -> Self {
         let upstream =
             std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL names the moto server (run scripts/test.sh)");
+        Self::start_for(upstream).await
+    }
+
+    /// A proxy in front of `upstream`.
+    pub async fn start_for(upstream: String) -> Self {
         let state = Arc::new(ProxyState {
             upstream,
             client: reqwest::Client::new(),
@@ -64,7 +74,8 @@ impl FaultProxy {
         Self { url, state }
     }
 
-    /// Makes the next `times` calls of `operation` (e.g. "TransactWriteItems") fail.
+    /// Makes the next `times` calls of `operation` fail: a DynamoDB operation name (e.g.
+    /// "TransactWriteItems") or a REST path (e.g. "/v2/email/outbound-emails").
     pub fn fail(&self, operation: &'static str, fault: Fault, times: usize) {
         self.state.rules.lock().unwrap().push(Rule {
             operation,
@@ -100,13 +111,15 @@ impl FaultProxy {
 async fn forward(State(state): State<Arc<ProxyState>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let body: Bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+    // JSON protocols (DynamoDB) name the operation in X-Amz-Target; REST ones (SES v2)
+    // in the path.
     let operation = parts
         .headers
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
         .and_then(|t| t.rsplit('.').next())
-        .unwrap_or("unknown")
-        .to_owned();
+        .map(str::to_owned)
+        .unwrap_or_else(|| parts.uri.path().to_owned());
     let fault = {
         let mut rules = state.rules.lock().unwrap();
         rules
@@ -125,6 +138,8 @@ async fn forward(State(state): State<Arc<ProxyState>>, request: Request) -> Resp
         calls.max_in_flight.push((operation.clone(), in_flight));
     }
     let response = match fault {
+        Some(Fault::TooManyRequests) => error(429, "TooManyRequestsException", "Maximum sending rate exceeded."),
+        Some(Fault::MessageRejected) => error(400, "MessageRejected", "Email address is on the suppression list."),
         Some(Fault::Throttle) => error(
             400,
             "ThrottlingException",
@@ -136,7 +151,9 @@ async fn forward(State(state): State<Arc<ProxyState>>, request: Request) -> Resp
             error(500, "InternalServerError", "too late")
         }
         None => {
-            let mut upstream = state.client.post(format!("{}{}", state.upstream, parts.uri.path()));
+            let mut upstream = state
+                .client
+                .request(parts.method.clone(), format!("{}{}", state.upstream, parts.uri));
             for (name, value) in &parts.headers {
                 if name != "host" && name != "content-length" {
                     upstream = upstream.header(name, value);

@@ -22,10 +22,25 @@ impl SesMailer {
         }
     }
 
-    /// A client with the SDK's standard retries; `AWS_ENDPOINT_URL` points it at an emulator.
-    pub async fn client_from_env() -> Client {
-        let config = aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await;
-        Client::new(&config)
+    /// A client with the SDK's standard retries (throttling, 5xx, timeouts: 3 attempts)
+    /// and bounded attempts; `AWS_ENDPOINT_URL` (or `endpoint`) points it at an emulator.
+    pub async fn client_from_env(endpoint: Option<&str>) -> Client {
+        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(3))
+            .timeout_config(
+                aws_config::timeout::TimeoutConfig::builder()
+                    .connect_timeout(std::time::Duration::from_secs(2))
+                    .operation_attempt_timeout(std::time::Duration::from_secs(3))
+                    .operation_timeout(std::time::Duration::from_secs(10))
+                    .build(),
+            )
+            .load()
+            .await;
+        let mut builder = aws_sdk_sesv2::config::Builder::from(&config);
+        if let Some(endpoint) = endpoint {
+            builder = builder.endpoint_url(endpoint);
+        }
+        Client::from_conf(builder.build())
     }
 }
 

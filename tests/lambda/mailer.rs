@@ -1,0 +1,266 @@
+//! The stream-driven mailer: its event (events/invite-mailer/queued.json) through its
+//! handler, delivering through moto's SES, with faults injected by a proxy in front of
+//! it. No test may end with an invite lost or with two emails for one token.
+
+use std::sync::Arc;
+
+use futures::future::join_all;
+use invites_shared::auth::Caller;
+use invites_shared::domain::{EmailStatus, InviteId, InviteStatus, TenantId, UserId};
+use invites_shared::dynamo::{self, DynamoStore};
+use invites_shared::email::SesMailer;
+use invites_shared::lambda::{build_service, handle_stream};
+use invites_shared::requests::ResendRequest;
+use invites_shared::service::{InviteService, StreamDelivery};
+use invites_shared::store::InviteStore;
+use serde_json::{Value, json};
+
+use crate::proxy::{Fault, FaultProxy};
+use crate::{read_json, root, seed_fixtures};
+
+const SEND_EMAIL: &str = "/v2/email/outbound-emails";
+
+struct Mailroom {
+    service: InviteService,
+    store: Arc<DynamoStore>,
+    proxy: FaultProxy,
+    invite: InviteId,
+    tenant: TenantId,
+    /// The fixture invite's address, unique to the test (moto's outbox is shared).
+    email: String,
+}
+
+/// A table with the fixture invite queued for delivery, and the mailer function's
+/// service over it, mailing through a proxy in front of moto's SES.
+async fn mailroom() -> Mailroom {
+    let email = format!("invitee-{}@example.com", uuid::Uuid::new_v4());
+    let (mut config, store) = seed_fixtures(EmailStatus::Queued, Some(&email)).await;
+    let sender = format!("invites-{}@example.com", uuid::Uuid::new_v4());
+    SesMailer::client_from_env(None)
+        .await
+        .create_email_identity()
+        .email_identity(&sender)
+        .send()
+        .await
+        .expect("moto verifies the sender");
+    config.sender_email = Some(sender.clone());
+    let proxy = FaultProxy::start_for(ses_endpoint()).await;
+    let mailer = SesMailer::new(SesMailer::client_from_env(Some(&proxy.url)).await, sender, None);
+    let service = build_service(&config, store.clone(), Arc::new(mailer), Arc::new(StreamDelivery));
+    let fixtures = read_json(&root().join("events/fixtures.json"));
+    Mailroom {
+        service,
+        store,
+        proxy,
+        invite: InviteId::parse(fixtures["invites"][0]["id"].as_str().unwrap()).unwrap(),
+        tenant: TenantId::parse(fixtures["tenantId"].as_str().unwrap()).unwrap(),
+        email,
+    }
+}
+
+/// SES runs on its own moto (scripts/test.sh), so its sent mail reads fast.
+fn ses_endpoint() -> String {
+    std::env::var("AWS_ENDPOINT_URL_SESV2").expect("AWS_ENDPOINT_URL_SESV2 names moto's SES (run scripts/test.sh)")
+}
+
+fn queued_event() -> Value {
+    read_json(&root().join("events/invite-mailer/queued.json"))
+}
+
+impl Mailroom {
+    async fn run(&self) -> Value {
+        handle_stream(&self.service, queued_event()).await
+    }
+
+    async fn stored(&self) -> invites_shared::domain::Invite {
+        self.store
+            .get(self.invite)
+            .await
+            .unwrap()
+            .expect("the invite is never lost")
+    }
+
+    /// The tokens of every email moto's SES accepted for this test's invitee, read out
+    /// of the accept link in the HTML body.
+    async fn mailed_tokens(&self) -> Vec<String> {
+        let endpoint = ses_endpoint();
+        let data: Value = reqwest::get(format!("{endpoint}/moto-api/data.json"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let messages = data["ses"]["Message"].as_array().cloned().unwrap_or_default();
+        let tokens: Vec<String> = messages
+            .iter()
+            .filter(|m| {
+                m["destinations"]["ToAddresses"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|a| a == &json!(self.email))
+            })
+            .map(|m| {
+                let body = m["body"].as_str().unwrap();
+                let start = body.find("token=").expect("the email has the accept link") + "token=".len();
+                body[start..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                    .collect()
+            })
+            .collect();
+        let mut distinct = tokens.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), tokens.len(), "a token was mailed twice: {tokens:?}");
+        tokens
+    }
+
+    async fn is_valid(&self, token: &str) -> bool {
+        self.service.check_token(token).await.unwrap().is_valid
+    }
+
+    async fn resend(&self) {
+        let caller = Caller {
+            user_id: UserId::random(),
+            tenant_id: Some(self.tenant),
+            super_admin: false,
+        };
+        let request = ResendRequest {
+            send_email: true,
+            expires_in_days: None,
+        };
+        let view = self.service.resend(&caller, self.invite, request).await.unwrap();
+        assert_eq!(view.email_status, EmailStatus::Queued);
+    }
+
+    fn ses_calls(&self) -> usize {
+        self.proxy.take_calls().iter().filter(|c| *c == SEND_EMAIL).count()
+    }
+}
+
+fn no_failures() -> Value {
+    json!({ "batchItemFailures": [] })
+}
+
+#[tokio::test]
+async fn the_stream_event_mails_the_invite_once_and_records_it_sent() {
+    let room = mailroom().await;
+    assert_eq!(room.run().await, no_failures());
+    let invite = room.stored().await;
+    assert_eq!(invite.email_status, EmailStatus::Sent);
+    assert!(invite.message_id.as_deref().is_some_and(|id| !id.is_empty()));
+    let tokens = room.mailed_tokens().await;
+    assert_eq!(tokens.len(), 1);
+    assert!(room.is_valid(&tokens[0]).await, "the mailed token works");
+
+    // A redelivered record sends nothing and changes nothing.
+    assert_eq!(room.run().await, no_failures());
+    assert_eq!(room.stored().await, invite);
+    assert_eq!(room.mailed_tokens().await.len(), 1);
+}
+
+#[tokio::test]
+async fn concurrent_deliveries_of_one_record_send_one_email() {
+    let room = mailroom().await;
+    let results = join_all((0..5).map(|_| room.run())).await;
+    assert!(results.iter().all(|r| *r == no_failures()), "{results:?}");
+    let tokens = room.mailed_tokens().await;
+    assert_eq!(tokens.len(), 1);
+    assert!(room.is_valid(&tokens[0]).await);
+    assert_eq!(room.stored().await.email_status, EmailStatus::Sent);
+}
+
+#[tokio::test]
+async fn ses_throttling_is_retried_then_recorded_failed_and_a_resend_delivers() {
+    let room = mailroom().await;
+    room.proxy.fail(SEND_EMAIL, Fault::TooManyRequests, usize::MAX);
+    room.ses_calls();
+    // Each delivery's SES call is retried by the SDK; a delivery that still fails
+    // queues the invite again (on AWS that write is a new stream record).
+    assert_eq!(room.run().await, no_failures());
+    assert_eq!(room.ses_calls(), 3, "the SDK retried the throttled call");
+    let requeued = room.stored().await;
+    assert_eq!(requeued.email_status, EmailStatus::Queued);
+    assert_eq!(requeued.delivery_attempts, 1);
+    assert!(requeued.awaits_delivery());
+    assert_eq!(room.run().await, no_failures());
+    assert_eq!(room.stored().await.delivery_attempts, 2);
+    assert_eq!(room.run().await, no_failures());
+    let failed = room.stored().await;
+    assert_eq!(
+        failed.email_status,
+        EmailStatus::Failed,
+        "three passing failures make a failure"
+    );
+    assert_eq!(failed.status, InviteStatus::Pending, "the invite is intact");
+    assert!(room.mailed_tokens().await.is_empty());
+
+    room.proxy.heal();
+    room.resend().await;
+    assert_eq!(room.run().await, no_failures());
+    let tokens = room.mailed_tokens().await;
+    assert_eq!(tokens.len(), 1);
+    assert!(room.is_valid(&tokens[0]).await);
+    assert_eq!(room.stored().await.email_status, EmailStatus::Sent);
+}
+
+#[tokio::test]
+async fn a_rejected_message_is_recorded_failed_at_once_and_a_resend_delivers() {
+    let room = mailroom().await;
+    room.proxy.fail(SEND_EMAIL, Fault::MessageRejected, 1);
+    room.ses_calls();
+    assert_eq!(room.run().await, no_failures());
+    assert_eq!(room.ses_calls(), 1, "a rejection is not retried");
+    let failed = room.stored().await;
+    assert_eq!(failed.email_status, EmailStatus::Failed);
+    assert!(
+        failed
+            .email_error
+            .as_deref()
+            .is_some_and(|e| e.contains("MessageRejected"))
+    );
+    assert_eq!(
+        room.run().await,
+        no_failures(),
+        "a failed email is not delivered again by itself"
+    );
+    assert!(room.mailed_tokens().await.is_empty());
+
+    room.resend().await;
+    room.run().await;
+    let tokens = room.mailed_tokens().await;
+    assert_eq!(tokens.len(), 1);
+    assert!(room.is_valid(&tokens[0]).await);
+}
+
+#[tokio::test]
+async fn a_timeout_is_retried_by_the_sdk_and_delivers() {
+    let room = mailroom().await;
+    room.proxy.fail(SEND_EMAIL, Fault::Hang, 1);
+    assert_eq!(room.run().await, no_failures());
+    assert_eq!(room.stored().await.email_status, EmailStatus::Sent);
+    assert_eq!(room.mailed_tokens().await.len(), 1);
+}
+
+#[tokio::test]
+async fn storage_trouble_is_reported_so_the_stream_retries_the_record() {
+    let room = mailroom().await;
+    // A mailer whose table is gone cannot even read the invite.
+    let client = dynamo::client_from_env(None).await;
+    let missing = Arc::new(DynamoStore::new(client, "no-such-table"));
+    let (config, _) = seed_fixtures(EmailStatus::Queued, Some(&room.email)).await;
+    let service = build_service(
+        &config,
+        missing,
+        Arc::new(invites_shared::email::NoSender),
+        Arc::new(StreamDelivery),
+    );
+    let response = handle_stream(&service, queued_event()).await;
+    let sequence = queued_event()["Records"][0]["dynamodb"]["SequenceNumber"].clone();
+    assert_eq!(
+        response,
+        json!({ "batchItemFailures": [{ "itemIdentifier": sequence }] })
+    );
+    assert!(room.mailed_tokens().await.is_empty());
+}
