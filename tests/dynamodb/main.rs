@@ -3,6 +3,8 @@
 
 #[path = "../api/helpers.rs"]
 mod helpers;
+// Shared with the lambda test binary, which uses the SES faults.
+#[allow(dead_code)]
 mod proxy;
 
 use serde_json::{Value, json};
