@@ -424,7 +424,7 @@ impl InviteService {
             tracing::warn!(invite_id = %id, error = %e, "invitation email failed");
         }
         let recorded = self
-            .transition(id, |current, now| {
+            .transition_from(claimed.clone(), |current, now| {
                 // Only over our own claim: a resend or cancel since then wins.
                 if current.token_hash != claimed.token_hash || current.sending_since != claimed.sending_since {
                     return Err(InviteError::NotPending(current.effective_status(now)));
@@ -468,7 +468,17 @@ impl InviteService {
         id: InviteId,
         decide: impl Fn(&Invite, DateTime<Utc>) -> Result<Invite, InviteError>,
     ) -> Result<Invite, InviteError> {
-        let mut current = self.store.get(id).await?.ok_or(InviteError::NotFound)?;
+        let current = self.store.get(id).await?.ok_or(InviteError::NotFound)?;
+        self.transition_from(current, decide).await
+    }
+
+    /// [`Self::transition`] over a copy already in hand, saving the first read.
+    async fn transition_from(
+        &self,
+        mut current: Invite,
+        decide: impl Fn(&Invite, DateTime<Utc>) -> Result<Invite, InviteError>,
+    ) -> Result<Invite, InviteError> {
+        let id = current.id;
         for _ in 0..MAX_CONFLICT_RETRIES {
             let now = self.clock.now();
             let next = decide(&current, now)?;
