@@ -4,6 +4,7 @@ mod cancel;
 mod delivery;
 mod email;
 mod expiry;
+mod hardening;
 mod helpers;
 mod idempotency;
 mod jwt;
