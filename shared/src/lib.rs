@@ -15,4 +15,5 @@ pub mod http;
 pub mod requests;
 pub mod service;
 pub mod store;
+pub mod telemetry;
 pub mod token;

@@ -10,6 +10,7 @@ mod idempotency;
 mod jwt;
 mod lifecycle;
 mod list;
+mod observability;
 mod persistence;
 mod races;
 mod resend;

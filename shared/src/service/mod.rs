@@ -5,6 +5,7 @@ mod cursor;
 
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Duration, Utc};
 use futures::StreamExt;
@@ -19,10 +20,12 @@ use crate::domain::{
     TenantId, UserId,
 };
 use crate::email::{EmailRenderer, Mailer, accept_url};
+use crate::http::Operation;
 use crate::requests::{AcceptRequest, ListParams, NewInvitee, RequestError, ResendRequest, SendRequest, UpdateRequest};
 use crate::store::{
     IdempotencyBegin, IdempotencyKey, IdempotencyRecord, InviteStore, ListQuery, PageStart, StoreError,
 };
+use crate::telemetry::{self, Metric};
 use crate::token::InviteToken;
 
 /// How many invites of one send are written (and mailed) at once.
@@ -210,13 +213,13 @@ impl InviteService {
                 };
                 if let Err(e) = self.store.complete_idempotent(&key, &record).await {
                     // The invites exist; the key stays claimed until its lease runs out.
-                    tracing::error!(error = %e, "could not record an idempotent response");
+                    tracing::error!(error = %telemetry::redact_emails(&e.to_string()), "could not record an idempotent response");
                 }
                 Ok(response)
             }
             Err(e) => {
                 if let Err(release) = self.store.release_idempotent(&key).await {
-                    tracing::error!(error = %release, "could not release an idempotency key");
+                    tracing::error!(error = %telemetry::redact_emails(&release.to_string()), "could not release an idempotency key");
                 }
                 Err(e)
             }
@@ -283,6 +286,7 @@ impl InviteService {
                 }
                 (ok, err)
             });
+        self.count(Metric::InvitesSent, Operation::SendUserInvites, success.len());
         Ok(SendResponse { success, errors })
     }
 
@@ -328,14 +332,21 @@ impl InviteService {
             version: 1,
         };
         self.store.insert(&invite, now).await?;
-        Ok(self.issued(invite, &token, send_email).await)
+        Ok(self
+            .issued(invite, &token, send_email, Operation::SendUserInvites)
+            .await)
+    }
+
+    /// Emits `n` events of `metric` (see [`telemetry`]).
+    fn count(&self, metric: Metric, operation: Operation, n: usize) {
+        telemetry::count(metric, operation, n as u64, self.clock.now());
     }
 
     /// After a token was issued (send or resend): mail it, or hand the link back once.
-    async fn issued(&self, invite: Invite, token: &InviteToken, send_email: bool) -> InviteView {
+    async fn issued(&self, invite: Invite, token: &InviteToken, send_email: bool, operation: Operation) -> InviteView {
         let link = accept_url(&self.settings.accept_url, token);
         if send_email {
-            self.deliver(invite, &link).await.view(self.clock.now())
+            self.deliver(invite, &link, operation).await.view(self.clock.now())
         } else {
             let mut view = invite.view(self.clock.now());
             view.accept_url = Some(link);
@@ -346,11 +357,14 @@ impl InviteService {
     /// Mails the invitation and records the outcome on the invite, unless the invite
     /// has since moved on to another token. A failed email never loses the invite
     /// (invariant 7): it reads `failed`, and a resend delivers it later.
-    async fn deliver(&self, invite: Invite, link: &str) -> Invite {
+    async fn deliver(&self, invite: Invite, link: &str, operation: Operation) -> Invite {
         let email = self.renderer.render(&invite, link);
         let result = self.mailer.send(&email).await;
         if let Err(e) = &result {
-            tracing::warn!(invite_id = %invite.id, error = %e, "invitation email failed");
+            // A transport's error text may quote the address: it is redacted from the log.
+            let error = telemetry::redact_emails(&e.to_string());
+            tracing::warn!(invite_id = %invite.id, error = %error, "invitation email failed");
+            self.count(Metric::EmailsFailed, operation, 1);
         }
         let sent_hash = invite.token_hash.clone();
         let mut current = invite;
@@ -378,7 +392,11 @@ impl InviteService {
                     _ => return current,
                 },
                 Err(e) => {
-                    tracing::error!(invite_id = %current.id, error = %e, "could not record the email outcome");
+                    tracing::error!(
+                        invite_id = %current.id,
+                        error = %telemetry::redact_emails(&e.to_string()),
+                        "could not record the email outcome"
+                    );
                     return current;
                 }
             }
@@ -422,6 +440,8 @@ impl InviteService {
             request.expires_in_days.unwrap_or(self.settings.default_expiry_days),
         ));
         let limit = self.settings.resend_limit_per_hour as usize;
+        // Whether the decision that was stored revived an expired invite.
+        let was_expired = AtomicBool::new(false);
         let invite = self
             .transition(id, |current, now| {
                 if !caller.can_see(current) {
@@ -431,6 +451,7 @@ impl InviteService {
                 if matches!(status, EffectiveStatus::Accepted | EffectiveStatus::Canceled) {
                     return Err(InviteError::NotPending(status));
                 }
+                was_expired.store(status == EffectiveStatus::Expired, Ordering::Relaxed);
                 let window_start = now - Duration::hours(1);
                 let mut recent: Vec<DateTime<Utc>> = current
                     .recent_resends
@@ -465,11 +486,18 @@ impl InviteService {
                 Ok(next)
             })
             .await?;
-        Ok(self.issued(invite, &token, request.send_email).await)
+        self.count(Metric::InvitesResent, Operation::ResendUserInvite, 1);
+        if was_expired.load(Ordering::Relaxed) {
+            self.count(Metric::InvitesExpired, Operation::ResendUserInvite, 1);
+        }
+        Ok(self
+            .issued(invite, &token, request.send_email, Operation::ResendUserInvite)
+            .await)
     }
 
     /// cancelUserInvite: a pending (or expired) invite becomes canceled and frees its email.
     pub async fn cancel(&self, caller: &Caller, id: InviteId) -> Result<InviteView, InviteError> {
+        let was_expired = AtomicBool::new(false);
         let invite = self
             .transition(id, |current, now| {
                 if !caller.can_see(current) {
@@ -479,12 +507,17 @@ impl InviteService {
                 if matches!(status, EffectiveStatus::Accepted | EffectiveStatus::Canceled) {
                     return Err(InviteError::NotPending(status));
                 }
+                was_expired.store(status == EffectiveStatus::Expired, Ordering::Relaxed);
                 let mut next = current.next_version(now);
                 next.status = InviteStatus::Canceled;
                 next.status_updated_at = now;
                 Ok(next)
             })
             .await?;
+        self.count(Metric::InvitesCanceled, Operation::CancelUserInvite, 1);
+        if was_expired.load(Ordering::Relaxed) {
+            self.count(Metric::InvitesExpired, Operation::CancelUserInvite, 1);
+        }
         Ok(invite.view(self.clock.now()))
     }
 
@@ -518,8 +551,13 @@ impl InviteService {
             .await
             .map_err(|e| match e {
                 InviteError::NotFound => InviteError::TokenInvalid,
+                InviteError::Expired => {
+                    self.count(Metric::InvitesExpired, Operation::AcceptUserInvite, 1);
+                    InviteError::Expired
+                }
                 other => other,
             })?;
+        self.count(Metric::InvitesAccepted, Operation::AcceptUserInvite, 1);
         Ok(invite.view(self.clock.now()))
     }
 
@@ -595,7 +633,16 @@ impl InviteService {
                 }
                 Ok(next)
             })
-            .await?;
+            .await
+            .inspect_err(|e| {
+                if matches!(
+                    e,
+                    InviteError::NotPending(EffectiveStatus::Expired)
+                        | InviteError::NotAccepted(EffectiveStatus::Expired)
+                ) {
+                    self.count(Metric::InvitesExpired, Operation::UpdateUserInvite, 1);
+                }
+            })?;
         Ok(invite.view(self.clock.now()))
     }
 
