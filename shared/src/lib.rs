@@ -15,5 +15,7 @@ pub mod http;
 pub mod requests;
 pub mod service;
 pub mod store;
+#[cfg(test)]
+mod strategies;
 pub mod telemetry;
 pub mod token;

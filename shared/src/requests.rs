@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use crate::domain::{
     CustomData, DEFAULT_PAGE_LIMIT, EffectiveStatus, EmailAddress, FieldError, InviteId, Locale, MAX_EXPIRY_DAYS,
     MAX_IDEMPOTENCY_KEY_CHARS, MAX_INVITEES_PER_REQUEST, MAX_OFFSET, MAX_PAGE_LIMIT, MAX_SEARCH_CHARS, MAX_TOKEN_CHARS,
-    MIN_EXPIRY_DAYS, PersonName, RoleKey, Roles, TenantId, UserId,
+    MIN_EXPIRY_DAYS, PersonName, RoleKey, Roles, TenantId, UserId, fold_case,
 };
 use crate::store::{SortField, SortOrder};
 
@@ -640,12 +640,13 @@ pub fn list_params(query: Option<&str>) -> Result<ListParams, RequestError> {
     );
     let tenant_id = value("tenantId").map(TenantId::parse);
     check("tenantId", tenant_id.is_none_or(|t| t.is_some()), "must be a UUID");
-    let search = value("search").map(|s| s.trim().to_lowercase());
+    let search = value("search").map(str::trim);
     check(
         "search",
-        search.as_deref().is_none_or(|s| s.chars().count() <= MAX_SEARCH_CHARS),
+        search.is_none_or(|s| s.chars().count() <= MAX_SEARCH_CHARS),
         "must be at most 100 characters",
     );
+    let search = search.map(fold_case);
     let sort = value("sort").map(SortField::parse);
     check(
         "sort",
