@@ -2,6 +2,7 @@
 
 use proptest::prelude::*;
 use proptest::sample::select;
+use serde_json::{Map, Value};
 
 /// Letters whose case mappings are not one-to-one, or depend on context, or that have
 /// no case at all, next to plain ASCII: where a case-insensitive comparison goes wrong.
@@ -102,4 +103,85 @@ pub fn locale() -> impl Strategy<Value = (String, String)> {
             }
             (raw, normal)
         })
+}
+
+/// Every key a request parser looks for, and some it must refuse.
+pub const KEYS: &[&str] = &[
+    "userInvites",
+    "tenantId",
+    "sendEmail",
+    "expiresInDays",
+    "email",
+    "firstName",
+    "lastName",
+    "locale",
+    "roles",
+    "data",
+    "createdByUserId",
+    "acceptUserInvite",
+    "token",
+    "acceptedByUserId",
+    "userInvite",
+    "status",
+    "id",
+    "tokenHash",
+    "sendCount",
+    "createdAt",
+    "",
+];
+
+/// Strings a parser treats specially, and some it must refuse.
+pub const STRINGS: &[&str] = &[
+    "",
+    " ",
+    "wick.john@gmail.com",
+    "WICK.john@Gmail.COM ",
+    "john@localhost",
+    "\"quoted\"@example.com",
+    "a@b\r\nBcc: x@example.com",
+    "ee764883-5d29-4d2e-a6a8-1c6c2f3c5a10",
+    "EE764883-5D29-4D2E-A6A8-1C6C2F3C5A10",
+    "urn:uuid:ee764883-5d29-4d2e-a6a8-1c6c2f3c5a10",
+    "en-US",
+    "zh_hant_tw",
+    "content-creator",
+    "-admin",
+    "\u{0}",
+    "\u{202e}",
+    "é",
+];
+
+fn leaf() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        (0u64..40).prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_filter_map("finite", |f| serde_json::Number::from_f64(f).map(Value::Number)),
+        ".{0,12}".prop_map(Value::String),
+        select(STRINGS).prop_map(|s| Value::String(s.to_owned())),
+        email().prop_map(Value::String),
+    ]
+}
+
+fn key() -> impl Strategy<Value = String> {
+    prop_oneof![3 => select(KEYS).prop_map(str::to_owned), 1 => ".{0,8}"]
+}
+
+/// Any JSON value, leaning towards the keys and strings the parsers look at.
+pub fn json() -> impl Strategy<Value = Value> {
+    leaf().prop_recursive(5, 96, 8, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            proptest::collection::vec((key(), inner), 0..8)
+                .prop_map(|pairs| Value::Object(pairs.into_iter().collect::<Map<_, _>>())),
+        ]
+    })
+}
+
+/// An object of known keys with any values: gets past the first checks of a parser.
+pub fn json_object_of(keys: &'static [&'static str]) -> impl Strategy<Value = Value> {
+    proptest::collection::vec((select(keys), json()), 0..keys.len() + 1)
+        .prop_map(|pairs| Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect::<Map<_, _>>()))
 }
