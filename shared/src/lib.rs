@@ -9,6 +9,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod domain;
+#[cfg(feature = "dynamodb")]
 pub mod dynamo;
 pub mod email;
 pub mod http;
