@@ -5,7 +5,10 @@
 #   - checks formatting and lints (clippy, warnings are errors);
 #   - starts moto on a free loopback port and points the AWS SDK at it;
 #   - runs every Rust test (the black-box suite on the embedded store, the DynamoDB
-#     fault and round-trip tests), then the same black-box suite on DynamoDB.
+#     fault and round-trip tests, the property tests), then the same black-box suite on
+#     DynamoDB;
+#   - fuzzes request-body parsing for a bounded time (scripts/fuzz.sh; FUZZ_SECONDS,
+#     default 60).
 # Any missing tool or server fails the run; nothing is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +28,7 @@ export SAM_CLI_TELEMETRY=0
 
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
+cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 echo "==> cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
@@ -61,3 +65,7 @@ echo "==> cargo test --workspace (embedded store, DynamoDB faults and round trip
 cargo test --workspace
 echo "==> black-box suite on DynamoDB (moto)"
 INVITES_TEST_STORE=dynamodb cargo test -p invites-tests --test api
+kill "$moto_pid" 2>/dev/null || true
+
+echo "==> fuzzing request bodies"
+scripts/fuzz.sh "${FUZZ_SECONDS:-60}"

@@ -20,7 +20,7 @@ use invites_shared::domain::InviteId;
 use invites_shared::domain::MAX_BODY_BYTES;
 use invites_shared::dynamo::{self, DynamoStore};
 use invites_shared::email::{Mailer, SesMailer};
-use invites_shared::http::{Api, Problem};
+use invites_shared::http::{Api, Problem, RequestId};
 use invites_shared::service::{DeliveryQueue, InviteService, Settings};
 use invites_shared::store::InviteStore;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -251,40 +251,46 @@ pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
     })
 }
 
-/// Reads the body, refusing one over 256 KiB before it is read whole, and hands the
-/// request to the shared API.
+/// The response header that carries the request's id, as in its log line.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// Gives the request a fresh id, reads the body (refusing one over 256 KiB before it is
+/// read whole), and hands the request to the shared API.
 async fn serve(State(api): State<Arc<Api>>, request: Request) -> Response {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let request_id = uuid::Uuid::new_v4().to_string();
+    parts.extensions.insert(RequestId(request_id.clone()));
     let declared = parts
         .headers
         .get(http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > MAX_BODY_BYTES as u64) {
-        return too_large();
-    }
-    let bytes = match Limited::new(body, MAX_BODY_BYTES).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => return too_large(),
-        Err(e) => {
-            tracing::debug!(error = %e, "could not read a request body");
-            return Problem::new(
-                http::StatusCode::BAD_REQUEST,
-                "VALIDATION_FAILED",
-                "the body could not be read",
-            )
-            .into_response()
-            .map(axum::body::Body::from);
+    let response = if declared.is_some_and(|len| len > MAX_BODY_BYTES as u64) {
+        too_large(&api, &parts)
+    } else {
+        match Limited::new(body, MAX_BODY_BYTES).collect().await {
+            Ok(collected) => api.handle(http::Request::from_parts(parts, collected.to_bytes())).await,
+            Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => too_large(&api, &parts),
+            Err(e) => {
+                tracing::debug!(error = %e, "could not read a request body");
+                let problem = Problem::new(
+                    http::StatusCode::BAD_REQUEST,
+                    "VALIDATION_FAILED",
+                    "the body could not be read",
+                );
+                api.refuse(&parts, problem)
+            }
         }
     };
-    let response = api.handle(http::Request::from_parts(parts, bytes)).await;
-    response.map(axum::body::Body::from)
+    let mut response = response.map(axum::body::Body::from);
+    if let Ok(value) = http::HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert(REQUEST_ID_HEADER, value);
+    }
+    response
 }
 
-fn too_large() -> Response {
-    let mut response = Problem::payload_too_large("the body is larger than 256 KiB")
-        .into_response()
-        .map(axum::body::Body::from);
+fn too_large(api: &Api, parts: &http::request::Parts) -> http::Response<bytes::Bytes> {
+    let mut response = api.refuse(parts, Problem::payload_too_large("the body is larger than 256 KiB"));
     // The rest of the body is never read, so the connection cannot be reused.
     response
         .headers_mut()

@@ -16,7 +16,6 @@ use invites_local::{DEFAULT_DATA_DIR, DEFAULT_LISTEN, LocalOptions};
 use invites_shared::auth::{Claims, issue_hs256_token};
 use invites_shared::clock::SystemClock;
 use invites_shared::config::{Config, DEVELOPMENT_JWT_SECRET, JwtKey};
-use tracing_subscriber::EnvFilter;
 
 const USAGE: &str = "usage:
   invites-local                     serve the API (INVITES_LISTEN, INVITES_DATA_DIR)
@@ -58,9 +57,8 @@ fn env_or(name: &str, default: &str) -> String {
 }
 
 async fn serve() -> Result<(), String> {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .init();
+    // JSON logs and EMF metrics on stdout, as in Lambda (see the README's Observability).
+    invites_shared::telemetry::init();
     let config = Config::from_env(Some(DEVELOPMENT_JWT_SECRET)).map_err(|e| e.to_string())?;
     let development_secret = matches!(&config.jwt.key, JwtKey::Secret(s) if s == DEVELOPMENT_JWT_SECRET);
     let data_dir = PathBuf::from(env_or("INVITES_DATA_DIR", DEFAULT_DATA_DIR));

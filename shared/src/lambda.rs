@@ -1,5 +1,5 @@
-//! The glue every Lambda function shares, so each `main` is one line: JSON logs carrying
-//! the Lambda request id, configuration from the environment, SDK clients built once at
+//! The glue every Lambda function shares, so each `main` is one line: JSON logs (one
+//! line per request, carrying the Lambda request id) and EMF metrics, configuration from the environment, SDK clients built once at
 //! init with their connections already open, then `lambda_http::run` over the shared API.
 
 use std::sync::Arc;
@@ -7,7 +7,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use futures::StreamExt;
 use lambda_http::lambda_runtime::{self, LambdaEvent};
-use lambda_http::{Body, Error, Request, Response, service_fn};
+use lambda_http::{Body, Error, Request, RequestExt, Response, service_fn};
 use serde_json::{Value, json};
 
 use crate::auth::Authenticator;
@@ -16,12 +16,12 @@ use crate::config::Config;
 use crate::domain::InviteId;
 use crate::dynamo::{self, DynamoStore};
 use crate::email::{Mailer, NoSender, SesMailer};
-use crate::http::{Api, Operation};
+use crate::http::{Api, Operation, RequestId};
 use crate::service::{DeliveryQueue, InviteService, Settings, StreamDelivery};
 
 /// Runs the function that serves `operation`.
 pub async fn run(operation: Operation) -> Result<(), Error> {
-    lambda_http::tracing::init_default_subscriber();
+    crate::telemetry::init();
     let api = Arc::new(api_from_env().await?);
     lambda_http::run(service_fn(move |request: Request| {
         let api = api.clone();
@@ -54,7 +54,7 @@ async fn store_from_env() -> Result<(Config, Arc<dyn crate::store::InviteStore>)
 /// Runs the mailer function: the table's stream, filtered to invites whose email is
 /// queued, drives the one delivery core ([`InviteService::deliver`]) through SES.
 pub async fn run_mailer() -> Result<(), Error> {
-    lambda_http::tracing::init_default_subscriber();
+    crate::telemetry::init();
     let (config, store) = store_from_env().await?;
     let sender = config
         .sender_email
@@ -145,7 +145,12 @@ pub fn build_service(
 
 /// One invocation: the API Gateway request through the shared handler for `operation`.
 pub async fn handle(api: &Api, operation: Operation, request: Request) -> Response<Body> {
-    let (parts, body) = request.into_parts();
+    // Every log line of the request carries Lambda's request id.
+    let request_id = request.lambda_context_ref().map(|context| context.request_id.clone());
+    let (mut parts, body) = request.into_parts();
+    if let Some(id) = request_id {
+        parts.extensions.insert(RequestId(id));
+    }
     let request = http::Request::from_parts(parts, Bytes::copy_from_slice(body.as_ref()));
     api.handle_operation(operation, request)
         .await

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod domain;
+#[cfg(feature = "aws")]
 pub mod dynamo;
 pub mod email;
 pub mod http;
@@ -17,4 +18,7 @@ pub mod lambda;
 pub mod requests;
 pub mod service;
 pub mod store;
+#[cfg(test)]
+mod strategies;
+pub mod telemetry;
 pub mod token;

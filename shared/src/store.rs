@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{EffectiveStatus, Invite, InviteId, TenantId, UserId};
+use crate::domain::{EffectiveStatus, Invite, InviteId, TenantId, UserId, fold_case};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -160,7 +160,7 @@ pub struct ListQuery {
     pub email: Option<String>,
     pub created_by: Option<UserId>,
     pub accepted_by: Option<UserId>,
-    /// Lower-cased.
+    /// Case-folded ([`fold_case`]).
     pub search: Option<String>,
     pub sort: SortField,
     pub order: SortOrder,
@@ -184,7 +184,7 @@ impl ListQuery {
                 ]
                 .into_iter()
                 .flatten()
-                .any(|field| field.to_lowercase().contains(needle.as_str()))
+                .any(|field| fold_case(field).contains(needle.as_str()))
             })
     }
 

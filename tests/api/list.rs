@@ -282,6 +282,33 @@ async fn email_filter_matches_case_insensitively_and_exactly() {
 }
 
 #[tokio::test]
+async fn case_beyond_ascii_is_folded_alike_by_the_slot_the_filter_and_search() {
+    let app = spawn_app().await;
+    app.invite_with(json!({ "email": "Straße@Example.com", "firstName": "ΣΟΦΙΑΣ" }))
+        .await;
+    // The pending slot: a case variant is the same address.
+    let again = json_of(
+        app.send(
+            &app.user_token(),
+            app.tenant,
+            json!([{ "email": "STRASSE@example.com" }]),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(again["errors"][0]["code"], "DUPLICATE_PENDING_INVITE", "{again}");
+    for variant in ["strasse@example.com", "STRASSE@EXAMPLE.COM", "straße@example.com"] {
+        let page = app.list(&format!("email={}", enc(variant))).await;
+        assert_eq!(emails(&page), ["Straße@Example.com"], "{variant}");
+    }
+    for needle in ["STRASSE", "straße", "σοφιας", "σοφιασ", "ΣΟΦΙΑΣ"] {
+        let page = app.list(&format!("search={}", enc(needle))).await;
+        assert_eq!(emails(&page), ["Straße@Example.com"], "{needle}");
+    }
+}
+
+#[tokio::test]
 async fn search_matches_substrings_of_email_and_names() {
     let app = spawn_app().await;
     app.invite_with(json!({ "email": "alpha@example.com", "firstName": "Keanu", "lastName": "Reeves" }))

@@ -1,7 +1,7 @@
 use email_address::Options;
 use serde::{Deserialize, Serialize};
 
-use super::MAX_EMAIL_LEN;
+use super::{MAX_EMAIL_LEN, fold_case};
 
 /// An email address as the inviter typed it, with the canonical form it is matched by.
 ///
@@ -44,9 +44,11 @@ impl EmailAddress {
         })
     }
 
-    /// The form addresses are compared in: the whole address case-folded.
+    /// The form addresses are compared in: the whole address case-folded
+    /// ([`fold_case`]), so that two addresses that differ only in case, also outside
+    /// ASCII (`Straße` and `STRASSE`), have one canonical form.
     pub fn canonicalize(address: &str) -> String {
-        address.trim().to_lowercase()
+        fold_case(address.trim())
     }
 
     pub fn as_given(&self) -> &str {
@@ -61,6 +63,20 @@ impl EmailAddress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn case_variants_outside_ascii_are_one_address() {
+        for (a, b) in [
+            ("straße@example.com", "STRASSE@EXAMPLE.COM"),
+            ("ıi@example.com", "II@example.com"),
+            ("σας@example.com", "ΣΑΣ@example.com"),
+            ("ﬃ@example.com", "FFI@example.com"),
+            ("\u{212A}elvin@example.com", "kelvin@example.com"),
+        ] {
+            let (a, b) = (EmailAddress::parse(a).unwrap(), EmailAddress::parse(b).unwrap());
+            assert_eq!(a.canonical(), b.canonical());
+        }
+    }
 
     #[test]
     fn keeps_the_given_form_and_matches_case_insensitively() {
@@ -85,5 +101,51 @@ mod tests {
         }
         let long = format!("{}@example.com", "a".repeat(250));
         assert!(EmailAddress::parse(&long).is_err());
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::strategies::{email, recase};
+
+    proptest! {
+        #[test]
+        fn parse_never_panics_and_never_keeps_a_line_break(raw in any::<String>()) {
+            if let Ok(address) = EmailAddress::parse(&raw) {
+                for form in [address.as_given(), address.canonical()] {
+                    prop_assert!(!form.contains(['\r', '\n']), "{form:?}");
+                    prop_assert!(!form.chars().any(char::is_control), "{form:?}");
+                }
+            }
+        }
+
+        #[test]
+        fn parse_never_panics_on_near_addresses(raw in "[ -~\r\n\t\u{80}-\u{10FFFF}]{0,40}@[ -~\u{80}-\u{2FF}]{0,40}") {
+            let _ = EmailAddress::parse(&raw);
+        }
+
+        #[test]
+        fn the_canonical_form_is_idempotent(raw in email()) {
+            let address = EmailAddress::parse(&raw);
+            prop_assume!(address.is_ok());
+            let canonical = address.unwrap().canonical().to_owned();
+            prop_assert_eq!(EmailAddress::canonicalize(&canonical), canonical.clone());
+            if let Ok(again) = EmailAddress::parse(&canonical) {
+                prop_assert_eq!(again.canonical(), canonical);
+            }
+        }
+
+        #[test]
+        fn addresses_that_differ_only_in_case_are_one_address(raw in email(), choices in proptest::collection::vec(any::<u8>(), 1..40)) {
+            let recased = recase(&raw, &choices);
+            let (a, b) = (EmailAddress::parse(&raw), EmailAddress::parse(&recased));
+            prop_assume!(a.is_ok() && b.is_ok());
+            let (a, b) = (a.unwrap(), b.unwrap());
+            prop_assert_eq!(a.canonical(), b.canonical(), "{:?} and {:?}", raw, recased);
+            prop_assert_eq!(b.as_given(), recased.trim(), "the address is kept as given");
+        }
     }
 }

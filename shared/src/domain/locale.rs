@@ -97,3 +97,34 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::strategies::locale;
+
+    proptest! {
+        #[test]
+        fn a_normalized_locale_reparses_to_itself(raw in any::<String>()) {
+            if let Ok(parsed) = Locale::parse(&raw) {
+                prop_assert_eq!(Locale::parse(parsed.as_str()), Ok(parsed.clone()));
+                prop_assert!(parsed.as_str().is_ascii());
+            }
+        }
+
+        #[test]
+        fn every_casing_and_separator_normalizes_to_one_form((raw, normal) in locale()) {
+            let parsed = Locale::parse(&raw).map_err(|e| TestCaseError::fail(format!("{raw:?}: {e}")))?;
+            prop_assert_eq!(parsed.as_str(), normal.as_str());
+            prop_assert_eq!(Locale::parse(&normal), Ok(parsed.clone()));
+            prop_assert_eq!(parsed.language(), normal[..normal.find('-').unwrap_or(normal.len())].to_owned());
+        }
+
+        #[test]
+        fn parse_never_panics_on_near_locales(raw in "[a-zA-Z0-9_\u{80}-\u{10FFFF}-]{0,16}") {
+            let _ = Locale::parse(&raw);
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! The invite model and the validated types raw input is parsed into.
 
+mod case;
 mod email_address;
 mod ids;
 mod invite;
@@ -7,6 +8,7 @@ mod limits;
 mod locale;
 mod profile;
 
+pub use case::fold_case;
 pub use email_address::EmailAddress;
 pub use ids::{InviteId, TenantId, UserId};
 pub use invite::{EffectiveStatus, EmailStatus, Invite, InviteStatus, InviteView};

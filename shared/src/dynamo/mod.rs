@@ -23,7 +23,7 @@ pub use table::{
     LIST_INDEXES, ListIndex, PARTITION_KEY, SORT_KEY, TENANT_KEY, TTL_ATTRIBUTE, create_table, list_index,
 };
 
-use crate::domain::{EffectiveStatus, Invite, InviteId, InviteStatus};
+use crate::domain::{EffectiveStatus, Invite, InviteId, InviteStatus, fold_case};
 use crate::service::IDEMPOTENCY_LEASE_SECONDS;
 use crate::store::{
     IdempotencyBegin, IdempotencyKey, IdempotencyRecord, InviteStore, ListPage, ListQuery, PageStart, SortField,
@@ -163,10 +163,10 @@ fn invite_item(invite: &Invite) -> Result<Item, StoreError> {
         item.insert("accepted_by".to_owned(), s(accepted_by.to_string()));
     }
     if let Some(first) = &invite.first_name {
-        item.insert("first_lc".to_owned(), s(first.to_lowercase()));
+        item.insert("first_lc".to_owned(), s(fold_case(first)));
     }
     if let Some(last) = &invite.last_name {
-        item.insert("last_lc".to_owned(), s(last.to_lowercase()));
+        item.insert("last_lc".to_owned(), s(fold_case(last)));
     }
     // What the mailer function's stream filter selects: invites whose email waits for a
     // mailer. The claim write drops it, so a claimed delivery does not trigger again.

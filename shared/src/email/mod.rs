@@ -1,9 +1,11 @@
 //! Email: the mailer seam and the rendering of the invitation.
 
 mod render;
+#[cfg(feature = "aws")]
 mod ses;
 
 pub use render::{EmailRenderer, accept_url};
+#[cfg(feature = "aws")]
 pub use ses::SesMailer;
 
 use async_trait::async_trait;

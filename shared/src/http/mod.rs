@@ -13,18 +13,34 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::auth::{AuthError, Authenticator};
-use crate::domain::MAX_BODY_BYTES;
+use crate::domain::{MAX_BODY_BYTES, TenantId};
 use crate::requests;
 use crate::requests::RequestError;
 use crate::service::{InviteError, InviteService};
+use crate::telemetry::REQUEST_TARGET;
 pub use problem::Problem;
 pub use routes::{Operation, ROUTES, Resolved};
 
 pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
 
+/// The id of one request, for its log line: put into the request's extensions by the
+/// caller of [`Api::handle`] (the Lambda request id; a fresh UUID in `invites-local`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestId(pub String);
+
 pub struct Api {
     service: Arc<InviteService>,
     auth: Authenticator,
+}
+
+/// What the request's log line says besides its status.
+#[derive(Default)]
+struct Outcome {
+    operation: Option<Operation>,
+    /// The caller's tenant, once the caller is known.
+    tenant: Option<TenantId>,
+    /// The problem's code, when the request failed.
+    code: Option<&'static str>,
 }
 
 impl Api {
@@ -42,36 +58,49 @@ impl Api {
         self.handle_as(Some(operation), request).await
     }
 
+    /// Answers a request that was refused before its body could be read (too large,
+    /// unreadable) with `problem`, logged like any other request.
+    pub fn refuse(&self, request: &http::request::Parts, problem: Problem) -> Response<Bytes> {
+        let started = Instant::now();
+        let operation = match routes::resolve(&request.method, request.uri.path()) {
+            Resolved::Operation(op, _) => Some(op),
+            _ => None,
+        };
+        let outcome = Outcome {
+            operation,
+            tenant: None,
+            code: Some(problem.code),
+        };
+        let response = problem.into_response();
+        let request_id = request.extensions.get::<RequestId>();
+        log_request(&request.method, request_id, &outcome, &response, started);
+        response
+    }
+
     async fn handle_as(&self, only: Option<Operation>, request: Request<Bytes>) -> Response<Bytes> {
         let started = Instant::now();
         let method = request.method().clone();
         let path = request.uri().path().to_owned();
-        let (operation, response) = match routes::resolve(&method, &path) {
+        let request_id = request.extensions().get::<RequestId>().cloned();
+        let mut outcome = Outcome::default();
+        let response = match routes::resolve(&method, &path) {
             Resolved::Operation(op, _) if only.is_some_and(|only| only != op) => {
-                (Some(op), Problem::route_not_found().into_response())
+                outcome.operation = Some(op);
+                problem_response(Problem::route_not_found(), &mut outcome)
             }
             Resolved::Operation(op, id) => {
+                outcome.operation = Some(op);
                 let id = id.map(str::to_owned);
-                let response = self
-                    .dispatch(op, id, request)
-                    .await
-                    .unwrap_or_else(|failure| match failure {
-                        Failure::Auth(e) => Problem::from(e).into_response(),
-                        Failure::Invite(e) => Problem::from(e).into_response(),
-                    });
-                (Some(op), response)
+                match self.dispatch(op, id, request, &mut outcome).await {
+                    Ok(response) => response,
+                    Err(Failure::Auth(e)) => problem_response(e.into(), &mut outcome),
+                    Err(Failure::Invite(e)) => problem_response(e.into(), &mut outcome),
+                }
             }
-            Resolved::MethodNotAllowed(allow) => (None, Problem::method_not_allowed(allow).into_response()),
-            Resolved::NotFound => (None, Problem::route_not_found().into_response()),
+            Resolved::MethodNotAllowed(allow) => problem_response(Problem::method_not_allowed(allow), &mut outcome),
+            Resolved::NotFound => problem_response(Problem::route_not_found(), &mut outcome),
         };
-        tracing::info!(
-            operation = operation.map(Operation::name).unwrap_or("none"),
-            method = %method,
-            path = %path,
-            status = response.status().as_u16(),
-            latency_ms = started.elapsed().as_secs_f64() * 1000.0,
-            "request"
-        );
+        log_request(&method, request_id.as_ref(), &outcome, &response, started);
         response
     }
 
@@ -80,6 +109,7 @@ impl Api {
         op: Operation,
         id: Option<String>,
         request: Request<Bytes>,
+        outcome: &mut Outcome,
     ) -> Result<Response<Bytes>, Failure> {
         if request.body().len() > MAX_BODY_BYTES {
             return Err(InviteError::PayloadTooLarge("the body is larger than 256 KiB".into()).into());
@@ -91,6 +121,7 @@ impl Api {
             return ok(&self.service.check_token(&token).await?);
         }
         let caller = self.auth.authenticate(request.headers())?;
+        outcome.tenant = caller.tenant_id;
         let id = id.as_deref().map(requests::invite_id).transpose()?;
         let body = request.body();
         match (op, id) {
@@ -129,6 +160,53 @@ impl Api {
             (op, None) => unreachable!("the route of {} has an id", op.name()),
             (Operation::CheckUserInviteToken, _) => unreachable!("answered above"),
         }
+    }
+}
+
+fn problem_response(problem: Problem, outcome: &mut Outcome) -> Response<Bytes> {
+    outcome.code = Some(problem.code);
+    problem.into_response()
+}
+
+/// The one log line of a request. It names the route's operation, never the path or
+/// the query: those are the caller's text, and may hold anything (an email, a token).
+fn log_request(
+    method: &http::Method,
+    request_id: Option<&RequestId>,
+    outcome: &Outcome,
+    response: &Response<Bytes>,
+    started: Instant,
+) {
+    // A fresh id when the platform gave none: the line still pairs with nothing else,
+    // but stays one distinct request.
+    let request_id = match request_id {
+        Some(RequestId(id)) => id.clone(),
+        None => uuid::Uuid::new_v4().to_string(),
+    };
+    let operation = outcome.operation.map(Operation::name).unwrap_or("none");
+    let tenant = outcome.tenant.map(|t| t.to_string());
+    let status = response.status().as_u16();
+    let latency_ms = (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0;
+    macro_rules! line {
+        ($level:expr) => {
+            tracing::event!(
+                target: REQUEST_TARGET,
+                $level,
+                operation,
+                method = method.as_str(),
+                tenant = tenant.as_deref(),
+                status,
+                code = outcome.code,
+                latency_ms,
+                request_id = request_id.as_str(),
+                "request"
+            )
+        };
+    }
+    if status >= 500 {
+        line!(tracing::Level::ERROR);
+    } else {
+        line!(tracing::Level::INFO);
     }
 }
 

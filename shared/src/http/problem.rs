@@ -9,6 +9,7 @@ use crate::auth::AuthError;
 use crate::domain::FieldError;
 use crate::requests::RequestError;
 use crate::service::InviteError;
+use crate::telemetry::redact_emails;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -132,11 +133,11 @@ impl From<InviteError> for Problem {
         // Internal causes are logged here with their context, never echoed to callers.
         let detail = match &e {
             InviteError::Unavailable(cause) => {
-                tracing::error!(cause = %cause, "storage unavailable");
+                tracing::error!(cause = %redact_emails(cause), "storage unavailable");
                 "storage is unavailable; nothing was changed, try again shortly".to_owned()
             }
             InviteError::Internal(cause) => {
-                tracing::error!(cause = %cause, "internal error");
+                tracing::error!(cause = %redact_emails(cause), "internal error");
                 "an internal error occurred".to_owned()
             }
             InviteError::Invalid(_) => "the request is invalid; see errors".to_owned(),

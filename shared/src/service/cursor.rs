@@ -113,3 +113,117 @@ mod tests {
         assert_eq!(codec.decode(&query(tenant), &String::from_utf8_lossy(&tampered)), None);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+    use proptest::sample::select;
+
+    use super::*;
+    use crate::domain::{EffectiveStatus, InviteId, TenantId, UserId};
+    use crate::store::{PageStart, SortField, SortOrder};
+
+    fn uuid() -> impl Strategy<Value = uuid::Uuid> {
+        any::<u128>().prop_map(uuid::Uuid::from_u128)
+    }
+
+    fn query() -> impl Strategy<Value = ListQuery> {
+        (
+            uuid(),
+            proptest::collection::vec(select(EffectiveStatus::ALL.to_vec()), 0..4),
+            prop::option::of(".{0,20}"),
+            prop::option::of(uuid()),
+            prop::option::of(uuid()),
+            prop::option::of(".{0,20}"),
+            select(vec![
+                SortField::CreatedAt,
+                SortField::UpdatedAt,
+                SortField::Email,
+                SortField::Status,
+            ]),
+            select(vec![SortOrder::Asc, SortOrder::Desc]),
+            1u32..=100,
+        )
+            .prop_map(
+                |(tenant, statuses, email, created_by, accepted_by, search, sort, order, limit)| ListQuery {
+                    tenant_id: TenantId(tenant),
+                    statuses,
+                    email,
+                    created_by: created_by.map(UserId),
+                    accepted_by: accepted_by.map(UserId),
+                    search,
+                    sort,
+                    order,
+                    limit,
+                    start: PageStart::Offset(0),
+                },
+            )
+    }
+
+    fn key() -> impl Strategy<Value = SortKey> {
+        (any::<String>(), uuid()).prop_map(|(value, id)| SortKey {
+            value,
+            id: InviteId(id),
+        })
+    }
+
+    fn secret() -> impl Strategy<Value = Vec<u8>> {
+        proptest::collection::vec(any::<u8>(), 1..64)
+    }
+
+    proptest! {
+        #[test]
+        fn a_cursor_decodes_to_the_position_it_encodes(secret in secret(), query in query(), key in key(), limit in 1u32..=100) {
+            let codec = CursorCodec::new(&secret);
+            let cursor = codec.encode(&query, key.clone());
+            prop_assert!(cursor.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.'));
+            prop_assert_eq!(codec.decode(&query, &cursor), Some(key.clone()));
+            // The page size is not part of what a cursor is bound to.
+            let resized = ListQuery { limit, ..query.clone() };
+            prop_assert_eq!(codec.decode(&resized, &cursor), Some(key));
+        }
+
+        #[test]
+        fn any_bit_flip_is_refused(secret in secret(), query in query(), key in key(), at in any::<prop::sample::Index>(), bit in 0u8..8) {
+            let codec = CursorCodec::new(&secret);
+            let mut bytes = codec.encode(&query, key).into_bytes();
+            let at = at.index(bytes.len());
+            bytes[at] ^= 1 << bit;
+            // What cannot arrive as a query parameter (not UTF-8) cannot be tried.
+            if let Ok(flipped) = String::from_utf8(bytes) {
+                prop_assert_eq!(codec.decode(&query, &flipped), None, "{}", flipped);
+            }
+        }
+
+        #[test]
+        fn a_cut_or_extended_cursor_is_refused(secret in secret(), query in query(), key in key(), at in any::<prop::sample::Index>(), tail in "[A-Za-z0-9_.-]{1,4}") {
+            let codec = CursorCodec::new(&secret);
+            let cursor = codec.encode(&query, key);
+            let cut = &cursor[..at.index(cursor.len())];
+            prop_assert_eq!(codec.decode(&query, cut), None);
+            prop_assert_eq!(codec.decode(&query, &format!("{cursor}{tail}")), None);
+            prop_assert_eq!(codec.decode(&query, &format!("{tail}{cursor}")), None);
+        }
+
+        #[test]
+        fn a_cursor_of_another_key_or_query_is_refused(secret in secret(), other_secret in secret(), query in query(), other in query(), key in key()) {
+            let cursor = CursorCodec::new(&secret).encode(&query, key);
+            if other_secret != secret {
+                prop_assert_eq!(CursorCodec::new(&other_secret).decode(&query, &cursor), None);
+            }
+            if fingerprint(&other) != fingerprint(&query) {
+                prop_assert_eq!(CursorCodec::new(&secret).decode(&other, &cursor), None);
+            }
+        }
+
+        #[test]
+        fn any_other_string_is_refused(secret in secret(), query in query(), raw in prop_oneof![
+            any::<String>(),
+            "[A-Za-z0-9_-]{0,200}\\.[A-Za-z0-9_-]{0,60}",
+            (proptest::collection::vec(any::<u8>(), 0..200), proptest::collection::vec(any::<u8>(), 0..40))
+                .prop_map(|(p, t)| format!("{}.{}", URL_SAFE_NO_PAD.encode(p), URL_SAFE_NO_PAD.encode(t))),
+        ]) {
+            prop_assert_eq!(CursorCodec::new(&secret).decode(&query, &raw), None);
+        }
+    }
+}

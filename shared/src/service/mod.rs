@@ -5,6 +5,7 @@ mod cursor;
 
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Duration, Utc};
 use futures::StreamExt;
@@ -19,10 +20,12 @@ use crate::domain::{
     TenantId, UserId,
 };
 use crate::email::{EmailRenderer, MailError, Mailer, accept_url};
+use crate::http::Operation;
 use crate::requests::{AcceptRequest, ListParams, NewInvitee, RequestError, ResendRequest, SendRequest, UpdateRequest};
 use crate::store::{
     IdempotencyBegin, IdempotencyKey, IdempotencyRecord, InviteStore, ListQuery, PageStart, StoreError,
 };
+use crate::telemetry::{self, Metric};
 use crate::token::InviteToken;
 
 /// How many invites of one send are written (and mailed) at once.
@@ -156,6 +159,9 @@ pub enum DeliveryOutcome {
     Requeued,
 }
 
+/// The metrics dimension of deliveries, which no API operation makes.
+pub const DELIVERY: &str = "deliverInvite";
+
 /// How long a mailer's claim on a delivery holds before another may take it over.
 pub const DELIVERY_LEASE_SECONDS: i64 = 300;
 /// Passing failures of one delivery before it is recorded as failed.
@@ -245,13 +251,13 @@ impl InviteService {
                 };
                 if let Err(e) = self.store.complete_idempotent(&key, &record).await {
                     // The invites exist; the key stays claimed until its lease runs out.
-                    tracing::error!(error = %e, "could not record an idempotent response");
+                    tracing::error!(error = %telemetry::redact_emails(&e.to_string()), "could not record an idempotent response");
                 }
                 Ok(response)
             }
             Err(e) => {
                 if let Err(release) = self.store.release_idempotent(&key).await {
-                    tracing::error!(error = %release, "could not release an idempotency key");
+                    tracing::error!(error = %telemetry::redact_emails(&release.to_string()), "could not release an idempotency key");
                 }
                 Err(e)
             }
@@ -318,6 +324,7 @@ impl InviteService {
                 }
                 (ok, err)
             });
+        self.count(Metric::InvitesSent, Operation::SendUserInvites.name(), success.len());
         Ok(SendResponse { success, errors })
     }
 
@@ -366,6 +373,11 @@ impl InviteService {
         };
         self.store.insert(&invite, now).await?;
         Ok(self.issued(invite, &token, send_email).await)
+    }
+
+    /// Emits `n` events of `metric` (see [`telemetry`]).
+    fn count(&self, metric: Metric, operation: &str, n: usize) {
+        telemetry::count(metric, operation, n as u64, self.clock.now());
     }
 
     /// After a token was issued (send or resend): queue the email, or hand the link back once.
@@ -421,7 +433,9 @@ impl InviteService {
             .render(&claimed, &accept_url(&self.settings.accept_url, &token));
         let result = self.mailer.send(&email).await;
         if let Err(e) = &result {
-            tracing::warn!(invite_id = %id, error = %e, "invitation email failed");
+            // A transport's error text may quote the address: it is redacted from the log.
+            let error = telemetry::redact_emails(&e.to_string());
+            tracing::warn!(invite_id = %id, error = %error, "invitation email failed");
         }
         let recorded = self
             .transition_from(claimed.clone(), |current, now| {
@@ -451,7 +465,10 @@ impl InviteService {
             .await;
         match recorded {
             Ok(invite) if invite.email_status == EmailStatus::Sent => Ok(DeliveryOutcome::Sent),
-            Ok(invite) if invite.email_status == EmailStatus::Failed => Ok(DeliveryOutcome::Failed),
+            Ok(invite) if invite.email_status == EmailStatus::Failed => {
+                self.count(Metric::EmailsFailed, DELIVERY, 1);
+                Ok(DeliveryOutcome::Failed)
+            }
             Ok(_) => {
                 self.queue.enqueue(id);
                 Ok(DeliveryOutcome::Requeued)
@@ -507,6 +524,8 @@ impl InviteService {
             request.expires_in_days.unwrap_or(self.settings.default_expiry_days),
         ));
         let limit = self.settings.resend_limit_per_hour as usize;
+        // Whether the decision that was stored revived an expired invite.
+        let was_expired = AtomicBool::new(false);
         let invite = self
             .transition(id, |current, now| {
                 if !caller.can_see(current) {
@@ -516,6 +535,7 @@ impl InviteService {
                 if matches!(status, EffectiveStatus::Accepted | EffectiveStatus::Canceled) {
                     return Err(InviteError::NotPending(status));
                 }
+                was_expired.store(status == EffectiveStatus::Expired, Ordering::Relaxed);
                 let window_start = now - Duration::hours(1);
                 let mut recent: Vec<DateTime<Utc>> = current
                     .recent_resends
@@ -553,11 +573,16 @@ impl InviteService {
                 Ok(next)
             })
             .await?;
+        self.count(Metric::InvitesResent, Operation::ResendUserInvite.name(), 1);
+        if was_expired.load(Ordering::Relaxed) {
+            self.count(Metric::InvitesExpired, Operation::ResendUserInvite.name(), 1);
+        }
         Ok(self.issued(invite, &token, request.send_email).await)
     }
 
     /// cancelUserInvite: a pending (or expired) invite becomes canceled and frees its email.
     pub async fn cancel(&self, caller: &Caller, id: InviteId) -> Result<InviteView, InviteError> {
+        let was_expired = AtomicBool::new(false);
         let invite = self
             .transition(id, |current, now| {
                 if !caller.can_see(current) {
@@ -567,12 +592,17 @@ impl InviteService {
                 if matches!(status, EffectiveStatus::Accepted | EffectiveStatus::Canceled) {
                     return Err(InviteError::NotPending(status));
                 }
+                was_expired.store(status == EffectiveStatus::Expired, Ordering::Relaxed);
                 let mut next = current.next_version(now);
                 next.status = InviteStatus::Canceled;
                 next.status_updated_at = now;
                 Ok(next)
             })
             .await?;
+        self.count(Metric::InvitesCanceled, Operation::CancelUserInvite.name(), 1);
+        if was_expired.load(Ordering::Relaxed) {
+            self.count(Metric::InvitesExpired, Operation::CancelUserInvite.name(), 1);
+        }
         Ok(invite.view(self.clock.now()))
     }
 
@@ -606,8 +636,13 @@ impl InviteService {
             .await
             .map_err(|e| match e {
                 InviteError::NotFound => InviteError::TokenInvalid,
+                InviteError::Expired => {
+                    self.count(Metric::InvitesExpired, Operation::AcceptUserInvite.name(), 1);
+                    InviteError::Expired
+                }
                 other => other,
             })?;
+        self.count(Metric::InvitesAccepted, Operation::AcceptUserInvite.name(), 1);
         Ok(invite.view(self.clock.now()))
     }
 
@@ -683,7 +718,16 @@ impl InviteService {
                 }
                 Ok(next)
             })
-            .await?;
+            .await
+            .inspect_err(|e| {
+                if matches!(
+                    e,
+                    InviteError::NotPending(EffectiveStatus::Expired)
+                        | InviteError::NotAccepted(EffectiveStatus::Expired)
+                ) {
+                    self.count(Metric::InvitesExpired, Operation::UpdateUserInvite.name(), 1);
+                }
+            })?;
         Ok(invite.view(self.clock.now()))
     }
 

@@ -1,0 +1,187 @@
+//! Input generators for the property tests next to each parser.
+
+use proptest::prelude::*;
+use proptest::sample::select;
+use serde_json::{Map, Value};
+
+/// Letters whose case mappings are not one-to-one, or depend on context, or that have
+/// no case at all, next to plain ASCII: where a case-insensitive comparison goes wrong.
+pub const TRICKY_LETTERS: &[char] = &[
+    '\u{DF}',   // ß: uppercases to "SS"
+    '\u{1E9E}', // ẞ: capital sharp s
+    '\u{131}',  // ı: dotless i, uppercases to I
+    '\u{130}',  // İ: lowercases to i + combining dot
+    '\u{3C3}',  // σ
+    '\u{3C2}',  // ς: final sigma
+    '\u{3A3}',  // Σ: lowercases by context in str::to_lowercase
+    '\u{1C5}',  // ǅ: titlecase
+    '\u{1C4}',  // Ǆ
+    '\u{FB03}', // ﬃ: uppercases to "FFI"
+    '\u{212A}', // Kelvin sign: lowercases to k
+    '\u{17F}',  // ſ: long s, uppercases to S
+    '\u{2126}', // Ohm sign: lowercases to ω
+    '\u{212B}', // Angstrom sign: lowercases to å
+    '\u{B5}',   // µ: micro sign, uppercases to Μ
+    '\u{149}',  // ŉ: uppercases to ʼN
+    '\u{390}',  // ΐ: uppercases to three characters
+    '\u{1F0}',  // ǰ
+    '\u{E9}',   // é
+    '\u{C9}',   // É
+    '\u{44F}',  // я
+    '\u{4F8B}', // 例: no case
+];
+
+fn letter() -> impl Strategy<Value = char> {
+    prop_oneof![
+        8 => proptest::char::range('a', 'z'),
+        4 => proptest::char::range('A', 'Z'),
+        2 => proptest::char::range('0', '9'),
+        3 => select(TRICKY_LETTERS),
+    ]
+}
+
+fn word(max: usize) -> impl Strategy<Value = String> {
+    proptest::collection::vec(letter(), 1..=max).prop_map(|chars| chars.into_iter().collect())
+}
+
+/// Addresses of the usual shape (dotted local part, a domain and a TLD), in mixed case
+/// and with non-ASCII letters: nearly always valid.
+pub fn email() -> impl Strategy<Value = String> {
+    (
+        proptest::collection::vec(word(10), 1..3),
+        prop::option::of(select(&["+", "-", "_"][..])),
+        proptest::collection::vec(word(10), 1..3),
+        "[a-zA-Z]{2,6}",
+    )
+        .prop_map(|(local, sep, domain, tld)| {
+            let mut local = local.join(".");
+            if let Some(sep) = sep {
+                local.push_str(sep);
+                local.push('x');
+            }
+            format!("{local}@{}.{tld}", domain.join("."))
+        })
+}
+
+/// Changes the case of some characters of `text`, each as `std` maps it (which may
+/// turn one character into several: `ß` into `SS`).
+pub fn recase(text: &str, choices: &[u8]) -> String {
+    text.chars()
+        .zip(choices.iter().copied().cycle())
+        .map(|(c, choice)| match choice % 3 {
+            0 => c.to_string(),
+            1 => c.to_uppercase().collect(),
+            _ => c.to_lowercase().collect(),
+        })
+        .collect()
+}
+
+/// A locale as a caller might write it: any case, `-` or `_`, with an optional script
+/// and region; and the form it normalizes to.
+pub fn locale() -> impl Strategy<Value = (String, String)> {
+    (
+        "[a-zA-Z]{2,3}",
+        prop::option::of("[a-zA-Z]{4}"),
+        prop::option::of(prop_oneof!["[a-zA-Z]{2}", "[0-9]{3}"]),
+        select(&["-", "_"][..]),
+    )
+        .prop_map(|(language, script, region, sep)| {
+            let mut raw = language.clone();
+            let mut normal = language.to_ascii_lowercase();
+            if let Some(script) = &script {
+                raw.push_str(sep);
+                raw.push_str(script);
+                normal.push('-');
+                normal.push_str(&script[..1].to_ascii_uppercase());
+                normal.push_str(&script[1..].to_ascii_lowercase());
+            }
+            if let Some(region) = &region {
+                raw.push_str(sep);
+                raw.push_str(region);
+                normal.push('-');
+                normal.push_str(&region.to_ascii_uppercase());
+            }
+            (raw, normal)
+        })
+}
+
+/// Every key a request parser looks for, and some it must refuse.
+pub const KEYS: &[&str] = &[
+    "userInvites",
+    "tenantId",
+    "sendEmail",
+    "expiresInDays",
+    "email",
+    "firstName",
+    "lastName",
+    "locale",
+    "roles",
+    "data",
+    "createdByUserId",
+    "acceptUserInvite",
+    "token",
+    "acceptedByUserId",
+    "userInvite",
+    "status",
+    "id",
+    "tokenHash",
+    "sendCount",
+    "createdAt",
+    "",
+];
+
+/// Strings a parser treats specially, and some it must refuse.
+pub const STRINGS: &[&str] = &[
+    "",
+    " ",
+    "wick.john@gmail.com",
+    "WICK.john@Gmail.COM ",
+    "john@localhost",
+    "\"quoted\"@example.com",
+    "a@b\r\nBcc: x@example.com",
+    "ee764883-5d29-4d2e-a6a8-1c6c2f3c5a10",
+    "EE764883-5D29-4D2E-A6A8-1C6C2F3C5A10",
+    "urn:uuid:ee764883-5d29-4d2e-a6a8-1c6c2f3c5a10",
+    "en-US",
+    "zh_hant_tw",
+    "content-creator",
+    "-admin",
+    "\u{0}",
+    "\u{202e}",
+    "é",
+];
+
+fn leaf() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        (0u64..40).prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_filter_map("finite", |f| serde_json::Number::from_f64(f).map(Value::Number)),
+        ".{0,12}".prop_map(Value::String),
+        select(STRINGS).prop_map(|s| Value::String(s.to_owned())),
+        email().prop_map(Value::String),
+    ]
+}
+
+fn key() -> impl Strategy<Value = String> {
+    prop_oneof![3 => select(KEYS).prop_map(str::to_owned), 1 => ".{0,8}"]
+}
+
+/// Any JSON value, leaning towards the keys and strings the parsers look at.
+pub fn json() -> impl Strategy<Value = Value> {
+    leaf().prop_recursive(5, 96, 8, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            proptest::collection::vec((key(), inner), 0..8)
+                .prop_map(|pairs| Value::Object(pairs.into_iter().collect::<Map<_, _>>())),
+        ]
+    })
+}
+
+/// An object of known keys with any values: gets past the first checks of a parser.
+pub fn json_object_of(keys: &'static [&'static str]) -> impl Strategy<Value = Value> {
+    proptest::collection::vec((select(keys), json()), 0..keys.len() + 1)
+        .prop_map(|pairs| Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect::<Map<_, _>>()))
+}
