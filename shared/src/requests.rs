@@ -200,9 +200,8 @@ impl Reader {
 
     fn expiry_days(&mut self, map: &Map<String, Value>, parent: &str) -> Option<u32> {
         let value = self.field(map, parent, "expiresInDays", false)?;
-        let days = value
-            .as_u64()
-            .filter(|d| (u64::from(MIN_EXPIRY_DAYS)..=u64::from(MAX_EXPIRY_DAYS)).contains(d));
+        let days =
+            whole_number(value).filter(|d| (u64::from(MIN_EXPIRY_DAYS)..=u64::from(MAX_EXPIRY_DAYS)).contains(d));
         if days.is_none() {
             self.shape(
                 path(parent, "expiresInDays"),
@@ -294,6 +293,17 @@ impl Reader {
             Err(RequestError::Invalid(errors))
         }
     }
+}
+
+/// A JSON number that is a whole number, written `7` or `7.0` alike: JSON (and JSON
+/// Schema's `integer`) does not tell them apart, so neither may we.
+fn whole_number(value: &Value) -> Option<u64> {
+    value.as_u64().or_else(|| {
+        value
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(f))
+            .map(|f| f as u64)
+    })
 }
 
 /// Parses a body as JSON. An empty body reads as `{}` where `empty_is_object`.
