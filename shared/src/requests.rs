@@ -478,7 +478,7 @@ pub fn check_token_request(body: &Value) -> Result<String, RequestError> {
 
 fn token_field(r: &mut Reader, map: &Map<String, Value>, parent: &str) -> Option<String> {
     r.parsed(map, parent, "token", true, |raw| {
-        if raw.is_empty() || raw.len() > MAX_TOKEN_CHARS {
+        if raw.is_empty() || raw.chars().count() > MAX_TOKEN_CHARS {
             Err("must be a token of 1 to 512 characters")
         } else {
             Ok(raw.to_owned())
@@ -650,12 +650,14 @@ pub fn list_params(query: Option<&str>) -> Result<ListParams, RequestError> {
     );
     let tenant_id = value("tenantId").map(TenantId::parse);
     check("tenantId", tenant_id.is_none_or(|t| t.is_some()), "must be a UUID");
-    let search = value("search").map(|s| s.trim().to_lowercase());
+    // The limit applies to the value as given: trimming or lowercasing (which can
+    // lengthen a string: "İ" becomes "i̇") must not move it.
     check(
         "search",
-        search.as_deref().is_none_or(|s| s.chars().count() <= MAX_SEARCH_CHARS),
+        value("search").is_none_or(|s| s.chars().count() <= MAX_SEARCH_CHARS),
         "must be at most 100 characters",
     );
+    let search = value("search").map(|s| s.trim().to_lowercase());
     let sort = value("sort").map(SortField::parse);
     check(
         "sort",
