@@ -9,6 +9,7 @@ mod idempotency;
 mod jwt;
 mod lifecycle;
 mod list;
+mod openapi;
 mod persistence;
 mod races;
 mod resend;
