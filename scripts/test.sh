@@ -1,21 +1,17 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine or a warm one:
-#   - installs the pinned Python tools (moto[server], cfn-lint) into .venv;
+#   - installs the pinned Python tools (moto[server], cfn-lint, schemathesis) into .venv;
 #   - checks formatting and lints (clippy, warnings are errors);
 #   - starts moto on a free loopback port and points the AWS SDK at it;
 #   - runs every Rust test (the black-box suite on the embedded store, the DynamoDB
-#     fault and round-trip tests), then the same black-box suite on DynamoDB.
+#     fault and round-trip tests), then the same black-box suite on DynamoDB;
+#   - runs Schemathesis against invites-local and openapi.yaml (scripts/schemathesis.sh).
 # Any missing tool or server fails the run; nothing is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 venv=.venv
-if ! cmp -s scripts/requirements-test.txt "$venv/.installed" 2>/dev/null; then
-  echo "==> installing test tools into $venv"
-  python3 -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
-  cp scripts/requirements-test.txt "$venv/.installed"
-fi
+scripts/install-test-tools.sh
 
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
@@ -46,3 +42,5 @@ echo "==> cargo test --workspace (embedded store, DynamoDB faults and round trip
 cargo test --workspace
 echo "==> black-box suite on DynamoDB (moto)"
 INVITES_TEST_STORE=dynamodb cargo test -p invites-tests --test api
+echo "==> schemathesis against invites-local (openapi.yaml)"
+scripts/schemathesis.sh
