@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine or a warm one:
-#   - installs the pinned Python tools (moto[server], cfn-lint, sam, cargo-lambda) into .venv;
+#   - installs the pinned Python tools (moto[server], cfn-lint, sam, cargo-lambda,
+#     schemathesis) into .venv (scripts/install-test-tools.sh);
 #   - checks template.yaml with cfn-lint and sam validate --lint;
 #   - checks formatting and lints (clippy, warnings are errors);
-#   - starts moto on a free loopback port and points the AWS SDK at it;
-#   - runs every Rust test (the black-box suite on the embedded store, the DynamoDB
-#     fault and round-trip tests, the property tests), then the same black-box suite on
-#     DynamoDB;
+#   - starts moto (DynamoDB, and SES on a second one) on free loopback ports and points
+#     the AWS SDK at them;
+#   - runs every Rust test (unit and property tests, the black-box suite on the embedded
+#     store, the DynamoDB fault and round-trip tests, the Lambda events and the mailer),
+#     then the same black-box suite on DynamoDB;
+#   - runs Schemathesis against invites-local and openapi.yaml (scripts/schemathesis.sh);
 #   - fuzzes request-body parsing for a bounded time (scripts/fuzz.sh; FUZZ_SECONDS,
 #     default 60).
 # Any missing tool or server fails the run; nothing is skipped.
@@ -14,12 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 venv=.venv
-if ! cmp -s scripts/requirements-test.txt "$venv/.installed" 2>/dev/null; then
-  echo "==> installing test tools into $venv"
-  python3 -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
-  cp scripts/requirements-test.txt "$venv/.installed"
-fi
+scripts/install-test-tools.sh
 
 echo "==> template checks (cfn-lint, sam validate --lint)"
 export SAM_CLI_TELEMETRY=0
@@ -36,7 +34,13 @@ echo "==> starting moto (DynamoDB, and SES on its own so its sent mail reads fas
 mkdir -p target
 free_port() { "$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 moto_pids=()
-trap 'kill "${moto_pids[@]}" 2>/dev/null || true' EXIT
+stop_moto() {
+  if [ "${#moto_pids[@]}" -gt 0 ]; then
+    kill "${moto_pids[@]}" 2>/dev/null || true
+    moto_pids=()
+  fi
+}
+trap stop_moto EXIT
 start_moto() {
   local port=$1 log=$2
   "$venv/bin/python" scripts/moto_server.py 127.0.0.1 "$port" > "$log" 2>&1 &
@@ -65,7 +69,10 @@ echo "==> cargo test --workspace (embedded store, DynamoDB faults and round trip
 cargo test --workspace
 echo "==> black-box suite on DynamoDB (moto)"
 INVITES_TEST_STORE=dynamodb cargo test -p invites-tests --test api
-kill "$moto_pid" 2>/dev/null || true
+stop_moto
+
+echo "==> schemathesis against invites-local (openapi.yaml)"
+scripts/schemathesis.sh
 
 echo "==> fuzzing request bodies"
 scripts/fuzz.sh "${FUZZ_SECONDS:-60}"

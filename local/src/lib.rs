@@ -12,6 +12,8 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::response::Response;
+use axum::routing::get;
+use bytes::Bytes;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use invites_shared::auth::Authenticator;
 use invites_shared::clock::Clock;
@@ -33,6 +35,16 @@ use crate::store::EmbeddedStore;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:3000";
 pub const DEFAULT_DATA_DIR: &str = "./.invites";
+
+/// The API description (OpenAPI 3.1), embedded from the repository's `openapi.yaml`.
+pub const OPENAPI_YAML: &str = include_str!("../../openapi.yaml");
+/// Where the local server serves [`OPENAPI_YAML`], as JSON.
+pub const OPENAPI_JSON_PATH: &str = "/openapi.json";
+
+/// The API description as JSON.
+pub fn openapi_json() -> Result<serde_json::Value, String> {
+    yaml_serde::from_str(OPENAPI_YAML).map_err(|e| format!("openapi.yaml is not valid YAML: {e}"))
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -170,8 +182,10 @@ impl DeliveryWorker {
 
 /// Opens the store (DynamoDB when `INVITES_TABLE_NAME` is set, else the embedded one
 /// under the data folder) and the mailer (SES when `INVITES_SENDER_EMAIL` is set, else
-/// the outbox), starts the mail worker, and starts serving.
+/// the outbox), starts the mail worker, and starts serving every route of the API and
+/// the API description at `GET /openapi.json`.
 pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
+    let spec = Bytes::from(serde_json::to_vec(&openapi_json().map_err(StartError::Config)?).expect("JSON serializes"));
     let data_dir = &options.data_dir;
     let dir_error = |reason: String| StartError::DataDir {
         path: data_dir.clone(),
@@ -234,7 +248,13 @@ pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
         addr: options.listen.clone(),
         source,
     })?;
-    let app = Router::new().fallback(serve).with_state(api);
+    let app = Router::new()
+        .route(
+            OPENAPI_JSON_PATH,
+            get(move || std::future::ready(openapi_response(spec.clone()))).fallback(openapi_method_not_allowed),
+        )
+        .fallback(serve)
+        .with_state(api);
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -287,6 +307,21 @@ async fn serve(State(api): State<Arc<Api>>, request: Request) -> Response {
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
     response
+}
+
+fn openapi_response(spec: Bytes) -> Response {
+    let mut response = Response::new(axum::body::Body::from(spec));
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+async fn openapi_method_not_allowed() -> Response {
+    Problem::method_not_allowed(vec![http::Method::GET, http::Method::HEAD])
+        .into_response()
+        .map(axum::body::Body::from)
 }
 
 fn too_large(api: &Api, parts: &http::request::Parts) -> http::Response<bytes::Bytes> {

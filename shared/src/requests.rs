@@ -200,9 +200,8 @@ impl Reader {
 
     fn expiry_days(&mut self, map: &Map<String, Value>, parent: &str) -> Option<u32> {
         let value = self.field(map, parent, "expiresInDays", false)?;
-        let days = value
-            .as_u64()
-            .filter(|d| (u64::from(MIN_EXPIRY_DAYS)..=u64::from(MAX_EXPIRY_DAYS)).contains(d));
+        let days =
+            whole_number(value).filter(|d| (u64::from(MIN_EXPIRY_DAYS)..=u64::from(MAX_EXPIRY_DAYS)).contains(d));
         if days.is_none() {
             self.shape(
                 path(parent, "expiresInDays"),
@@ -294,6 +293,17 @@ impl Reader {
             Err(RequestError::Invalid(errors))
         }
     }
+}
+
+/// A JSON number that is a whole number, written `7` or `7.0` alike: JSON (and JSON
+/// Schema's `integer`) does not tell them apart, so neither may we.
+fn whole_number(value: &Value) -> Option<u64> {
+    value.as_u64().or_else(|| {
+        value
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(f))
+            .map(|f| f as u64)
+    })
 }
 
 /// Parses a body as JSON. An empty body reads as `{}` where `empty_is_object`.
@@ -468,7 +478,7 @@ pub fn check_token_request(body: &Value) -> Result<String, RequestError> {
 
 fn token_field(r: &mut Reader, map: &Map<String, Value>, parent: &str) -> Option<String> {
     r.parsed(map, parent, "token", true, |raw| {
-        if raw.is_empty() || raw.len() > MAX_TOKEN_CHARS {
+        if raw.is_empty() || raw.chars().count() > MAX_TOKEN_CHARS {
             Err("must be a token of 1 to 512 characters")
         } else {
             Ok(raw.to_owned())
@@ -640,13 +650,14 @@ pub fn list_params(query: Option<&str>) -> Result<ListParams, RequestError> {
     );
     let tenant_id = value("tenantId").map(TenantId::parse);
     check("tenantId", tenant_id.is_none_or(|t| t.is_some()), "must be a UUID");
-    let search = value("search").map(str::trim);
+    // The limit applies to the value as given: trimming or case folding (which can
+    // lengthen a string: "İ" becomes "i̇") must not move it.
     check(
         "search",
-        search.is_none_or(|s| s.chars().count() <= MAX_SEARCH_CHARS),
+        value("search").is_none_or(|s| s.chars().count() <= MAX_SEARCH_CHARS),
         "must be at most 100 characters",
     );
-    let search = search.map(fold_case);
+    let search = value("search").map(|s| fold_case(s.trim()));
     let sort = value("sort").map(SortField::parse);
     check(
         "sort",

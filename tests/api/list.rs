@@ -225,6 +225,14 @@ async fn bad_parameters_are_listed() {
     }
     let p = list_error(&app, &format!("search={}", "x".repeat(101))).await;
     assert_eq!(p["errors"][0]["field"], "search");
+    // The limit counts the characters as given: spaces around count, and lowercasing
+    // (which turns "İ" into two characters) does not.
+    let p = list_error(&app, &format!("search={}", enc(&format!(" {} ", "x".repeat(99))))).await;
+    assert_eq!(p["errors"][0]["field"], "search");
+    assert_eq!(
+        app.list(&format!("search={}", enc(&"İ".repeat(100)))).await["totalCount"],
+        0
+    );
     let p = list_error(&app, "limit=0&sort=name&foo=1").await;
     assert_eq!(p["errors"].as_array().unwrap().len(), 3, "{p}");
 }

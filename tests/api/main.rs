@@ -11,6 +11,7 @@ mod jwt;
 mod lifecycle;
 mod list;
 mod observability;
+mod openapi;
 mod persistence;
 mod races;
 mod resend;

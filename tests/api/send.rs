@@ -266,12 +266,30 @@ async fn expires_in_days_sets_the_expiry() {
         time(&invite["expiresAt"]),
         time(&invite["createdAt"]) + Duration::days(30)
     );
+
+    // JSON does not tell 2 from 2.0 (nor does the spec's `integer`).
+    let mut body = send_body(app.tenant, json!([{ "email": "float@example.com" }]));
+    body["expiresInDays"] = json!(2.0);
+    let sent = json_of(app.post("/user-invites", Some(&app.user_token()), body).await, 200).await;
+    let invite = &sent["success"][0];
+    assert_eq!(
+        time(&invite["expiresAt"]),
+        time(&invite["createdAt"]) + Duration::days(2)
+    );
 }
 
 #[tokio::test]
 async fn expires_in_days_out_of_range_fails_the_whole_request() {
     let app = spawn_app().await;
-    for days in [json!(0), json!(31), json!(-1), json!(7.5), json!("7")] {
+    for days in [
+        json!(0),
+        json!(31),
+        json!(-1),
+        json!(7.5),
+        json!(30.5),
+        json!(31.0),
+        json!("7"),
+    ] {
         let mut body = send_body(app.tenant, json!([{ "email": "range@example.com" }]));
         body["expiresInDays"] = days.clone();
         let p = problem(

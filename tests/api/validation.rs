@@ -272,6 +272,47 @@ async fn values_at_their_limits_pass_and_past_them_fail_only_that_invitee() {
 }
 
 #[tokio::test]
+async fn names_are_limited_as_given_then_trimmed() {
+    let app = spawn_app().await;
+    let body = json_of(
+        app.send(
+            &app.user_token(),
+            app.tenant,
+            json!([
+                { "email": "n0@example.com", "firstName": format!(" {}", "a".repeat(100)) },
+                { "email": "n1@example.com", "lastName": "\tWick" },
+                { "email": "n2@example.com", "firstName": format!(" {} ", "a".repeat(98)) },
+            ]),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let failed: Vec<(u64, &str)> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["index"].as_u64().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(failed, [(0, "VALIDATION_FAILED"), (1, "VALIDATION_FAILED")], "{body}");
+    assert_eq!(body["success"][0]["firstName"], "a".repeat(98));
+
+    let id = body["success"][0]["id"].as_str().unwrap();
+    let p = problem(
+        app.patch(
+            &format!("/user-invites/{id}"),
+            Some(&app.user_token()),
+            json!({ "userInvite": { "firstName": "John\n" } }),
+        )
+        .await,
+        400,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert_eq!(fields(&p), ["userInvite.firstName"]);
+}
+
+#[tokio::test]
 async fn a_blank_name_is_no_name() {
     let app = spawn_app().await;
     let invite = app
@@ -339,6 +380,18 @@ async fn accept_and_check_token_bodies_are_validated() {
     )
     .await;
     assert_eq!(fields(&p), ["token"]);
+    // 512 characters is the limit, however many bytes they take.
+    assert_eq!(
+        app.check(&"é".repeat(512)).await,
+        json!({ "isValid": false, "isExpired": false, "email": null })
+    );
+    problem(
+        app.post("/user-invites/check-token", None, json!({ "token": "é".repeat(513) }))
+            .await,
+        400,
+        "VALIDATION_FAILED",
+    )
+    .await;
     problem(
         app.raw(Method::POST, "/user-invites/check-token", None, "{", "application/json")
             .await,

@@ -5,8 +5,8 @@ use serde_json::{Map, Value};
 
 use super::{MAX_DATA_BYTES, MAX_DATA_DEPTH, MAX_NAME_CHARS, MAX_ROLE_KEY_CHARS, MAX_ROLES};
 
-/// A first or last name: trimmed, 1..=100 characters, no control characters
-/// (so no CR/LF can ever travel from a name into a mail header).
+/// A first or last name: at most 100 characters and no control characters as given
+/// (so no CR/LF can ever travel from a name into a mail header), then trimmed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct PersonName(String);
@@ -14,15 +14,17 @@ pub struct PersonName(String);
 impl PersonName {
     /// An empty or blank name is no name: `Ok(None)`.
     pub fn parse(raw: &str) -> Result<Option<Self>, &'static str> {
+        // The limits apply to the name as given (as the API description says), so that a
+        // tab or a run of spaces around it is no way past them.
+        if raw.chars().count() > MAX_NAME_CHARS {
+            return Err("must be at most 100 characters long");
+        }
+        if raw.chars().any(char::is_control) {
+            return Err("must not contain control characters");
+        }
         let name = raw.trim();
         if name.is_empty() {
             return Ok(None);
-        }
-        if name.chars().count() > MAX_NAME_CHARS {
-            return Err("must be at most 100 characters long");
-        }
-        if name.chars().any(char::is_control) {
-            return Err("must not contain control characters");
         }
         Ok(Some(Self(name.to_owned())))
     }
@@ -119,6 +121,8 @@ mod tests {
         assert!(PersonName::parse(&"é".repeat(100)).is_ok());
         assert!(PersonName::parse(&"é".repeat(101)).is_err());
         assert!(PersonName::parse("John\r\nBcc: x@example.com").is_err());
+        assert!(PersonName::parse("\tJohn\n").is_err());
+        assert!(PersonName::parse(&format!(" {} ", "a".repeat(99))).is_err());
     }
 
     #[test]

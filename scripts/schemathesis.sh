@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Property-based and stateful API tests with Schemathesis against invites-local:
+#   - checks openapi.yaml (a valid OpenAPI 3.1 document, every example valid);
+#   - builds invites-local and starts it on a free loopback port, with a fresh data
+#     folder and a known JWT secret;
+#   - mints a user token and runs every phase of Schemathesis (examples, coverage,
+#     fuzzing, stateful through the spec's links) against GET /openapi.json, with every
+#     check (scripts/schemathesis.toml, scripts/schemathesis_hooks.py);
+#   - stops the server, and fails on any Schemathesis failure, any 5xx, a server that
+#     died, fewer than MIN_REQUESTS requests, or an operation never called.
+# Reports (JUnit, and the server's log) go to target/schemathesis/. Arguments are passed
+# on to `schemathesis run`, e.g. `scripts/schemathesis.sh --seed N --max-time 30`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MIN_REQUESTS=${MIN_REQUESTS:-1000}
+venv=.venv
+scripts/install-test-tools.sh
+
+echo "==> checking openapi.yaml"
+"$venv/bin/python" scripts/check_openapi.py openapi.yaml
+
+echo "==> building invites-local"
+cargo build --quiet -p invites-local
+server=target/debug/invites-local
+
+out=target/schemathesis
+rm -rf "$out"
+mkdir -p "$out"
+data_dir=$(mktemp -d)
+server_pid=
+cleanup() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$data_dir"
+}
+trap cleanup EXIT
+
+new_uuid() { "$venv/bin/python" -c 'import uuid; print(uuid.uuid4())'; }
+port=$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+base="http://127.0.0.1:$port"
+export INVITES_JWT_SECRET="schemathesis-$(new_uuid)"
+export INVITES_ST_TENANT INVITES_ST_USER INVITES_ST_TOKEN INVITES_ST_SPEC_URL="$base/openapi.json"
+INVITES_ST_TENANT=$(new_uuid)
+INVITES_ST_USER=$(new_uuid)
+INVITES_ST_TOKEN=$("$server" token --sub "$INVITES_ST_USER" --tenant "$INVITES_ST_TENANT" --hours 2)
+
+echo "==> starting invites-local on $base (data in $data_dir)"
+# The embedded store and the .eml outbox: no AWS, whatever the caller's environment says.
+env -u INVITES_TABLE_NAME -u INVITES_SENDER_EMAIL -u INVITES_JWT_PUBLIC_KEY -u INVITES_JWT_ALGORITHM \
+  -u INVITES_JWT_ISSUER -u INVITES_JWT_AUDIENCE \
+  INVITES_LISTEN="127.0.0.1:$port" INVITES_DATA_DIR="$data_dir" RUST_LOG=info NO_COLOR=1 \
+  "$server" > "$out/server.log" 2>&1 < /dev/null &
+server_pid=$!
+"$venv/bin/python" - "$INVITES_ST_SPEC_URL" <<'PY'
+import sys, time, urllib.request
+for _ in range(200):
+    try:
+        urllib.request.urlopen(sys.argv[1], timeout=1)
+        sys.exit(0)
+    except Exception:
+        time.sleep(0.1)
+sys.exit("invites-local did not start; see target/schemathesis/server.log")
+PY
+
+echo "==> schemathesis run $INVITES_ST_SPEC_URL"
+status=0
+PYTHONPATH=scripts PYTHONDONTWRITEBYTECODE=1 "$venv/bin/schemathesis" --config-file scripts/schemathesis.toml run \
+  "$INVITES_ST_SPEC_URL" --url "$base" --report junit "$@" < /dev/null || status=$?
+
+alive=1
+kill -0 "$server_pid" 2>/dev/null || alive=0
+kill "$server_pid" 2>/dev/null || true
+wait "$server_pid" 2>/dev/null || true
+server_pid=
+if [ "$alive" = 0 ]; then
+  echo "invites-local died during the run; see $out/server.log" >&2
+  status=1
+fi
+
+echo "==> what invites-local answered"
+"$venv/bin/python" - "$out/server.log" "$MIN_REQUESTS" <<'PY' || status=1
+import collections, re, sys
+log, minimum = sys.argv[1], int(sys.argv[2])
+operations = ["sendUserInvites", "resendUserInvite", "cancelUserInvite", "acceptUserInvite",
+              "checkUserInviteToken", "updateUserInvite", "userInvites", "userInvite"]
+counts = collections.defaultdict(collections.Counter)
+pattern = re.compile(r' request operation="?([A-Za-z]+)"? method=\S+ path=\S+ status=(\d{3})')
+panics = 0
+for line in open(log, errors="replace"):
+    line = re.sub(r"\x1b\[[0-9;]*m", "", line)
+    panics += "panicked" in line
+    match = pattern.search(line)
+    if match:
+        counts[match.group(1)][int(match.group(2))] += 1
+total = sum(sum(c.values()) for c in counts.values())
+for op in operations:
+    statuses = ", ".join(f"{s}: {n}" for s, n in sorted(counts[op].items()))
+    print(f"  {op:22} {sum(counts[op].values()):6}   {statuses}")
+print(f"  {'all':22} {total:6}")
+failures = []
+server_errors = sum(n for c in counts.values() for s, n in c.items() if s >= 500)
+if server_errors:
+    failures.append(f"{server_errors} responses were 5xx")
+if panics:
+    failures.append(f"the server log has {panics} panics")
+if total < minimum:
+    failures.append(f"only {total} requests reached the API; at least {minimum} are required")
+missed = [op for op in operations if not counts[op]]
+if missed:
+    failures.append("never called: " + ", ".join(missed))
+for failure in failures:
+    print(f"FAILED: {failure}", file=sys.stderr)
+sys.exit(1 if failures else 0)
+PY
+
+if [ "$status" = 0 ]; then
+  echo "==> schemathesis: passed"
+else
+  echo "==> schemathesis: FAILED (reports and the server log are in $out/)" >&2
+fi
+exit "$status"
