@@ -82,19 +82,21 @@ fi
 
 echo "==> what invites-local answered"
 "$venv/bin/python" - "$out/server.log" "$MIN_REQUESTS" <<'PY' || status=1
-import collections, re, sys
+import collections, json, sys
 log, minimum = sys.argv[1], int(sys.argv[2])
 operations = ["sendUserInvites", "resendUserInvite", "cancelUserInvite", "acceptUserInvite",
               "checkUserInviteToken", "updateUserInvite", "userInvites", "userInvite"]
 counts = collections.defaultdict(collections.Counter)
-pattern = re.compile(r' request operation="?([A-Za-z]+)"? method=\S+ path=\S+ status=(\d{3})')
 panics = 0
+# The server logs one JSON object per request (shared/src/telemetry.rs).
 for line in open(log, errors="replace"):
-    line = re.sub(r"\x1b\[[0-9;]*m", "", line)
     panics += "panicked" in line
-    match = pattern.search(line)
-    if match:
-        counts[match.group(1)][int(match.group(2))] += 1
+    try:
+        record = json.loads(line)
+    except ValueError:
+        continue
+    if isinstance(record, dict) and record.get("message") == "request" and "status" in record:
+        counts[record.get("operation", "none")][int(record["status"])] += 1
 total = sum(sum(c.values()) for c in counts.values())
 for op in operations:
     statuses = ", ".join(f"{s}: {n}" for s, n in sorted(counts[op].items()))

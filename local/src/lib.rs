@@ -193,20 +193,18 @@ pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
     };
     std::fs::create_dir_all(data_dir).map_err(|e| dir_error(e.to_string()))?;
     let config = &options.config;
-    let (store, queued): (Arc<dyn InviteStore>, Vec<InviteId>) = match &config.table_name {
+    let store: Arc<dyn InviteStore> = match &config.table_name {
         Some(table) => {
             let client = dynamo::client_from_env(options.dynamodb_endpoint.as_deref()).await;
-            (Arc::new(DynamoStore::new(client, table)), Vec::new())
+            Arc::new(DynamoStore::new(client, table))
         }
-        None => {
-            let store = EmbeddedStore::open(&data_dir.join("invites.redb")).map_err(|e| dir_error(e.to_string()))?;
-            let queued = store
-                .queued_for_delivery()
-                .await
-                .map_err(|e| dir_error(e.to_string()))?;
-            (Arc::new(store), queued)
-        }
+        None => Arc::new(EmbeddedStore::open(&data_dir.join("invites.redb")).map_err(|e| dir_error(e.to_string()))?),
     };
+    // Emails still queued when the server last stopped go out once the worker runs.
+    let queued = store
+        .queued_for_delivery()
+        .await
+        .map_err(|e| dir_error(e.to_string()))?;
     let mailer: Arc<dyn Mailer> = match &config.sender_email {
         Some(sender) => Arc::new(SesMailer::new(SesMailer::client_from_env(None).await, sender, None)),
         None => Arc::new(OutboxMailer::new(LocalOptions::outbox_dir(data_dir), DEFAULT_SENDER).map_err(dir_error)?),
@@ -232,7 +230,6 @@ pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
         &config.cursor_secret,
     ));
     let worker = DeliveryWorker::start(service.clone(), receiver, pending);
-    // Emails still queued when the server last stopped go out now.
     for id in queued {
         queue.enqueue(id);
     }

@@ -96,24 +96,6 @@ impl EmbeddedStore {
         Ok(Self { db: Arc::new(db) })
     }
 
-    /// Invites whose email is queued (or whose claim a stopped worker left behind).
-    pub async fn queued_for_delivery(&self) -> Result<Vec<InviteId>, StoreError> {
-        self.blocking(|db| {
-            let txn = db.begin_read().map_err(internal)?;
-            let invites = txn.open_table(INVITES).map_err(internal)?;
-            let mut queued = Vec::new();
-            for entry in invites.iter().map_err(internal)? {
-                let (_, bytes) = entry.map_err(internal)?;
-                let invite: Invite = from_json(bytes.value())?;
-                if invite.status == InviteStatus::Pending && invite.email_status == EmailStatus::Queued {
-                    queued.push(invite.id);
-                }
-            }
-            Ok(queued)
-        })
-        .await
-    }
-
     /// Runs blocking database work off the async runtime.
     async fn blocking<T: Send + 'static>(
         &self,
@@ -239,11 +221,7 @@ impl InviteStore for EmbeddedStore {
                 .map(|bytes| from_json(bytes.value()))
                 .transpose()?;
             if let Some(record) = existing.filter(|r| r.expires_at > now) {
-                return Ok(match record.response {
-                    _ if record.fingerprint != fingerprint => IdempotencyBegin::Mismatch,
-                    Some(response) => IdempotencyBegin::Replay(response),
-                    None => IdempotencyBegin::InProgress,
-                });
+                return Ok(record.outcome_for(&fingerprint));
             }
             let claim = IdempotencyRecord {
                 fingerprint,
@@ -276,6 +254,25 @@ impl InviteStore for EmbeddedStore {
                 .remove(key.as_str())
                 .map_err(internal)?;
             Ok(())
+        })
+        .await
+    }
+
+    /// Invites whose email is queued, claimed or not: the worker that claimed one has
+    /// stopped, since only one process opens the file.
+    async fn queued_for_delivery(&self) -> Result<Vec<InviteId>, StoreError> {
+        self.blocking(|db| {
+            let txn = db.begin_read().map_err(internal)?;
+            let invites = txn.open_table(INVITES).map_err(internal)?;
+            let mut queued = Vec::new();
+            for entry in invites.iter().map_err(internal)? {
+                let (_, bytes) = entry.map_err(internal)?;
+                let invite: Invite = from_json(bytes.value())?;
+                if invite.status == InviteStatus::Pending && invite.email_status == EmailStatus::Queued {
+                    queued.push(invite.id);
+                }
+            }
+            Ok(queued)
         })
         .await
     }

@@ -61,6 +61,10 @@ pub trait InviteStore: Send + Sync {
 
     /// Gives a claimed key back (the request failed as a whole), so a retry runs anew.
     async fn release_idempotent(&self, key: &IdempotencyKey) -> Result<(), StoreError>;
+
+    /// The invites whose email waits for a mailer: what a mailer that has no stream to
+    /// follow (`invites-local`'s worker) picks up when it starts.
+    async fn queued_for_delivery(&self) -> Result<Vec<InviteId>, StoreError>;
 }
 
 /// Idempotency keys are scoped to the tenant and the caller: two callers cannot
@@ -84,6 +88,17 @@ pub struct IdempotencyRecord {
     /// `None` while the first request is still running.
     pub response: Option<serde_json::Value>,
     pub expires_at: DateTime<Utc>,
+}
+
+impl IdempotencyRecord {
+    /// What a request with `fingerprint` meets when this record holds its key.
+    pub fn outcome_for(self, fingerprint: &str) -> IdempotencyBegin {
+        match self.response {
+            _ if self.fingerprint != fingerprint => IdempotencyBegin::Mismatch,
+            Some(response) => IdempotencyBegin::Replay(response),
+            None => IdempotencyBegin::InProgress,
+        }
+    }
 }
 
 #[derive(Debug, PartialEq)]

@@ -145,7 +145,8 @@ impl Mail {
 }
 
 impl TestApp {
-    async fn start(&mut self) {
+    /// Starts the server on the data folder (or table) it had.
+    pub async fn start(&mut self) {
         let vars = self.vars.clone();
         let config = Config::from_lookup(|name| vars.get(name).cloned(), None).expect("test configuration");
         let options = LocalOptions {
@@ -162,10 +163,30 @@ impl TestApp {
 
     /// Stops the server gracefully and starts it again on the same data folder.
     pub async fn restart(&mut self) {
+        self.stop().await;
+        self.start().await;
+    }
+
+    /// Stops the server gracefully; `start` brings it back.
+    pub async fn stop(&mut self) {
         if let Some(server) = self.server.take() {
             server.stop().await.expect("the server stops");
         }
-        self.start().await;
+    }
+
+    /// The store the server uses, opened directly: only while the server is stopped
+    /// (the embedded store's file admits one process at a time).
+    pub async fn open_store(&self) -> std::sync::Arc<dyn invites_shared::store::InviteStore> {
+        match self.vars.get("INVITES_TABLE_NAME") {
+            None => std::sync::Arc::new(
+                invites_local::store::EmbeddedStore::open(&self.data_dir.path().join("invites.redb"))
+                    .expect("the store opens"),
+            ),
+            Some(table) => {
+                let client = invites_shared::dynamo::client_from_env(self.dynamodb_endpoint.as_deref()).await;
+                std::sync::Arc::new(invites_shared::dynamo::DynamoStore::new(client, table))
+            }
+        }
     }
 
     /// Everything the store holds, as text: the redb file, or a scan of the DynamoDB table.

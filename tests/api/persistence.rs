@@ -89,3 +89,33 @@ async fn the_store_never_holds_a_token_in_the_clear() {
     assert!(!db.contains(&token), "the mailed token is stored in the clear");
     assert!(!db.contains(&quiet_token), "the returned token is stored in the clear");
 }
+
+#[tokio::test]
+async fn an_email_still_queued_when_the_server_stopped_goes_out_at_the_next_start() {
+    let mut app = spawn_app().await;
+    let invite = app.invite("waiting@example.com").await;
+    let first = app.tokens_to("waiting@example.com").await;
+    assert_eq!(first.len(), 1);
+
+    // As if a resend had committed and the server stopped before its worker mailed it.
+    app.stop().await;
+    {
+        let store = app.open_store().await;
+        let id = invites_shared::domain::InviteId::parse(invite["id"].as_str().unwrap()).unwrap();
+        let current = store.get(id).await.unwrap().unwrap();
+        let now = app.now();
+        let mut queued = current.next_version(now);
+        queued.email_status = invites_shared::domain::EmailStatus::Queued;
+        queued.token_hash = invites_shared::token::InviteToken::generate(id).hash();
+        queued.send_count += 1;
+        store.replace(&current, &queued, now).await.unwrap();
+    }
+    app.start().await;
+
+    let tokens = app.tokens_to("waiting@example.com").await;
+    assert_eq!(tokens.len(), 2, "the queued email went out on start");
+    let fresh = app.new_token_to("waiting@example.com", &first).await;
+    assert_eq!(app.check(&first[0]).await["isValid"], false);
+    assert_eq!(app.fetch(&invite["id"]).await["emailStatus"], "sent");
+    json_of(app.accept_as_anyone(&fresh).await, 200).await;
+}

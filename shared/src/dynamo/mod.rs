@@ -429,11 +429,7 @@ impl InviteStore for DynamoStore {
                 _ => return Err(sdk_error(e)),
             },
         };
-        Ok(match existing.response {
-            _ if existing.fingerprint != fingerprint => IdempotencyBegin::Mismatch,
-            Some(response) => IdempotencyBegin::Replay(response),
-            None => IdempotencyBegin::InProgress,
-        })
+        Ok(existing.outcome_for(fingerprint))
     }
 
     async fn complete_idempotent(&self, key: &IdempotencyKey, record: &IdempotencyRecord) -> Result<(), StoreError> {
@@ -445,6 +441,34 @@ impl InviteStore for DynamoStore {
             .await
             .map_err(sdk_error)?;
         Ok(())
+    }
+
+    /// A Scan for `mail_state`: O(table), for a local server starting up. On AWS the
+    /// stream delivers, and nothing calls this.
+    async fn queued_for_delivery(&self) -> Result<Vec<InviteId>, StoreError> {
+        let mut queued = Vec::new();
+        let mut start_key = None;
+        loop {
+            let output = self
+                .client
+                .scan()
+                .table_name(&self.table)
+                .filter_expression("attribute_exists(mail_state)")
+                .projection_expression("pk")
+                .consistent_read(true)
+                .set_exclusive_start_key(start_key)
+                .send()
+                .await
+                .map_err(sdk_error)?;
+            queued.extend(output.items().iter().filter_map(|item| {
+                let pk = item.get(PARTITION_KEY)?.as_s().ok()?;
+                InviteId::parse(pk.strip_prefix("INVITE#")?)
+            }));
+            start_key = output.last_evaluated_key().cloned();
+            if start_key.is_none() {
+                return Ok(queued);
+            }
+        }
     }
 
     async fn release_idempotent(&self, key: &IdempotencyKey) -> Result<(), StoreError> {

@@ -528,13 +528,7 @@ impl InviteService {
         let was_expired = AtomicBool::new(false);
         let invite = self
             .transition(id, |current, now| {
-                if !caller.can_see(current) {
-                    return Err(InviteError::NotFound);
-                }
-                let status = current.effective_status(now);
-                if matches!(status, EffectiveStatus::Accepted | EffectiveStatus::Canceled) {
-                    return Err(InviteError::NotPending(status));
-                }
+                let status = still_open(caller, current, now)?;
                 was_expired.store(status == EffectiveStatus::Expired, Ordering::Relaxed);
                 let window_start = now - Duration::hours(1);
                 let mut recent: Vec<DateTime<Utc>> = current
@@ -585,13 +579,7 @@ impl InviteService {
         let was_expired = AtomicBool::new(false);
         let invite = self
             .transition(id, |current, now| {
-                if !caller.can_see(current) {
-                    return Err(InviteError::NotFound);
-                }
-                let status = current.effective_status(now);
-                if matches!(status, EffectiveStatus::Accepted | EffectiveStatus::Canceled) {
-                    return Err(InviteError::NotPending(status));
-                }
+                let status = still_open(caller, current, now)?;
                 was_expired.store(status == EffectiveStatus::Expired, Ordering::Relaxed);
                 let mut next = current.next_version(now);
                 next.status = InviteStatus::Canceled;
@@ -786,6 +774,18 @@ impl InviteService {
             data: page.items.iter().map(|i| i.view(now)).collect(),
             next_cursor,
         })
+    }
+}
+
+/// What resend and cancel both require: an invite the caller can see that is still
+/// open (pending, or expired and so revivable or cancelable). Returns its status.
+fn still_open(caller: &Caller, invite: &Invite, now: DateTime<Utc>) -> Result<EffectiveStatus, InviteError> {
+    if !caller.can_see(invite) {
+        return Err(InviteError::NotFound);
+    }
+    match invite.effective_status(now) {
+        status @ (EffectiveStatus::Accepted | EffectiveStatus::Canceled) => Err(InviteError::NotPending(status)),
+        status => Ok(status),
     }
 }
 
