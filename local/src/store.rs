@@ -145,13 +145,14 @@ impl InviteStore for EmbeddedStore {
     }
 
     async fn get(&self, id: InviteId) -> Result<Option<Invite>, StoreError> {
-        self.blocking(move |db| {
-            let txn = db.begin_read().map_err(internal)?;
-            let invites = txn.open_table(INVITES).map_err(internal)?;
-            let found = invites.get(id.to_string().as_str()).map_err(internal)?;
-            found.map(|bytes| from_json(bytes.value())).transpose()
-        })
-        .await
+        // One point read, on the runtime: readers never wait for redb's writer, and the
+        // read takes microseconds, less than handing it to the blocking pool and back
+        // (two thread switches per request, most of GET's cost under load; see
+        // docs/BENCHMARKS.md). Writes and list scans stay on the blocking pool.
+        let txn = self.db.begin_read().map_err(internal)?;
+        let invites = txn.open_table(INVITES).map_err(internal)?;
+        let found = invites.get(id.to_string().as_str()).map_err(internal)?;
+        found.map(|bytes| from_json(bytes.value())).transpose()
     }
 
     async fn replace(&self, previous: &Invite, next: &Invite, now: DateTime<Utc>) -> Result<(), StoreError> {

@@ -38,9 +38,9 @@ pub async fn api_from_env() -> Result<Api, Error> {
     Ok(Api::new(Arc::new(service), Authenticator::new(&config.jwt)?))
 }
 
-/// The configuration and the DynamoDB store, with the connection opened during init
-/// (which Lambda does not bill as request time), so the first request does not pay for
-/// DNS and the TLS handshake.
+/// The configuration and the DynamoDB store, with the connection opened during init, so
+/// the first request does not wait for DNS and the TLS handshake (init runs before
+/// Lambda hands out the first event; it is still billed time).
 async fn store_from_env() -> Result<(Config, Arc<dyn crate::store::InviteStore>), Error> {
     let config = Config::from_env(None)?;
     let table = config.table_name.clone().ok_or("INVITES_TABLE_NAME is required")?;

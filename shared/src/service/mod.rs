@@ -172,7 +172,9 @@ pub struct InviteService {
     mailer: Arc<dyn Mailer>,
     queue: Arc<dyn DeliveryQueue>,
     clock: Arc<dyn Clock>,
-    renderer: EmailRenderer,
+    /// Built on first use, by the mailer only: a Lambda function that only queues email
+    /// then neither pays for the templates at init nor links the template engine.
+    renderer: std::sync::OnceLock<EmailRenderer>,
     cursors: CursorCodec,
     settings: Settings,
 }
@@ -191,7 +193,7 @@ impl InviteService {
             mailer,
             queue,
             clock,
-            renderer: EmailRenderer::new(),
+            renderer: std::sync::OnceLock::new(),
             cursors: CursorCodec::new(cursor_secret),
             settings,
         }
@@ -430,6 +432,7 @@ impl InviteService {
         };
         let email = self
             .renderer
+            .get_or_init(EmailRenderer::new)
             .render(&claimed, &accept_url(&self.settings.accept_url, &token));
         let result = self.mailer.send(&email).await;
         if let Err(e) = &result {
