@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use chrono::{Duration, Utc};
 use invites_shared::config::{Config, DEVELOPMENT_JWT_SECRET};
-use invites_shared::domain::{EmailStatus, Invite, InviteId, InviteStatus, TenantId, UserId};
+use invites_shared::domain::{EmailAddress, EmailStatus, Invite, InviteId, NewInvite, TenantId, UserId};
 use invites_shared::dynamo::{self, DynamoStore, LIST_INDEXES, PARTITION_KEY, SORT_KEY, TENANT_KEY, TTL_ATTRIBUTE};
 use invites_shared::email::NoSender;
 use invites_shared::http::{Api, Operation, ROUTES};
@@ -66,33 +66,19 @@ pub(crate) async fn seed_fixtures(email_status: EmailStatus, email: Option<&str>
             (Some(email), true) => email.to_owned(),
             _ => fixture["email"].as_str().unwrap().to_owned(),
         };
-        let invite = Invite {
+        let email = EmailAddress::parse(&email).expect("the fixture email is valid");
+        let issue = NewInvite {
             id,
             tenant_id: TenantId::parse(fixtures["tenantId"].as_str().unwrap()).unwrap(),
-            email_canonical: email.to_lowercase(),
-            email,
-            first_name: None,
-            last_name: None,
-            locale: "en-US".into(),
-            roles: vec!["content-creator".into()],
-            data: Default::default(),
-            status: InviteStatus::Pending,
-            email_status,
-            email_error: None,
-            message_id: None,
-            created_by_user_id: UserId::parse(fixtures["userId"].as_str().unwrap()).unwrap(),
-            accepted_by_user_id: None,
-            created_at: now,
-            updated_at: now,
-            status_updated_at: now,
-            expires_at: now + Duration::days(7),
-            last_sent_at: now,
-            send_count: 1,
+            email: &email,
+            created_by: UserId::parse(fixtures["userId"].as_str().unwrap()).unwrap(),
             token_hash: token.hash(),
-            recent_resends: vec![],
-            sending_since: None,
-            delivery_attempts: 0,
-            version: 1,
+            email_status,
+            expires_at: now + Duration::days(7),
+        };
+        let invite = Invite {
+            roles: vec!["content-creator".into()],
+            ..Invite::issued(issue, now)
         };
         store.insert(&invite, now).await.unwrap();
     }

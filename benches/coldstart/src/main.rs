@@ -37,7 +37,7 @@ use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use invites_shared::config::DEVELOPMENT_JWT_SECRET;
-use invites_shared::domain::{EmailStatus, Invite, InviteId, InviteStatus, TenantId, UserId};
+use invites_shared::domain::{EmailAddress, EmailStatus, Invite, InviteId, NewInvite, TenantId, UserId};
 use invites_shared::dynamo::{self, DynamoStore};
 use invites_shared::http::ROUTES;
 use invites_shared::store::InviteStore;
@@ -210,34 +210,19 @@ impl Fixtures {
                 Some(token) => InviteToken::from_submitted(token).ok_or("fixture token")?,
                 None => InviteToken::generate(id),
             };
-            let email = fixture["email"].as_str().ok_or("fixture: email")?.to_owned();
-            let invite = Invite {
+            let email = EmailAddress::parse(fixture["email"].as_str().ok_or("fixture: email")?)?;
+            let issue = NewInvite {
                 id,
                 tenant_id: tenant,
-                email_canonical: email.to_lowercase(),
-                email,
-                first_name: None,
-                last_name: None,
-                locale: "en-US".into(),
-                roles: vec!["content-creator".into()],
-                data: Default::default(),
-                status: InviteStatus::Pending,
-                email_status: EmailStatus::Skipped,
-                email_error: None,
-                message_id: None,
-                created_by_user_id: user,
-                accepted_by_user_id: None,
-                created_at: now,
-                updated_at: now,
-                status_updated_at: now,
-                expires_at: now + chrono::Duration::days(7),
-                last_sent_at: now,
-                send_count: 1,
+                email: &email,
+                created_by: user,
                 token_hash: token.hash(),
-                recent_resends: vec![],
-                sending_since: None,
-                delivery_attempts: 0,
-                version: 1,
+                email_status: EmailStatus::Skipped,
+                expires_at: now + chrono::Duration::days(7),
+            };
+            let invite = Invite {
+                roles: vec!["content-creator".into()],
+                ..Invite::issued(issue, now)
             };
             store.insert(&invite, now).await?;
         }

@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{InviteId, TenantId, UserId};
+use super::{EmailAddress, InviteId, TenantId, UserId};
 use crate::token::TokenHash;
 
 /// The status an invite is stored with. `expired` is never stored: it is read off
@@ -97,7 +97,53 @@ pub struct Invite {
     pub version: u64,
 }
 
+/// What the issuer of a new invite decides; [`Invite::issued`] fills in the rest.
+pub struct NewInvite<'a> {
+    pub id: InviteId,
+    pub tenant_id: TenantId,
+    pub email: &'a EmailAddress,
+    pub created_by: UserId,
+    pub token_hash: TokenHash,
+    /// `Queued` when email was asked for, else `Skipped`.
+    pub email_status: EmailStatus,
+    pub expires_at: DateTime<Utc>,
+}
+
 impl Invite {
+    /// A pending invite just issued at `now`: version 1, one token issued, no resends,
+    /// nothing delivered yet. Its profile starts empty (no names, roles or data, en-US):
+    /// set it with struct update syntax.
+    pub fn issued(new: NewInvite<'_>, now: DateTime<Utc>) -> Invite {
+        Invite {
+            id: new.id,
+            tenant_id: new.tenant_id,
+            email: new.email.as_given().to_owned(),
+            email_canonical: new.email.canonical().to_owned(),
+            first_name: None,
+            last_name: None,
+            locale: super::Locale::default().as_str().to_owned(),
+            roles: Vec::new(),
+            data: Map::new(),
+            status: InviteStatus::Pending,
+            email_status: new.email_status,
+            email_error: None,
+            message_id: None,
+            created_by_user_id: new.created_by,
+            accepted_by_user_id: None,
+            created_at: now,
+            updated_at: now,
+            status_updated_at: now,
+            expires_at: new.expires_at,
+            last_sent_at: now,
+            send_count: 1,
+            token_hash: new.token_hash,
+            recent_resends: Vec::new(),
+            sending_since: None,
+            delivery_attempts: 0,
+            version: 1,
+        }
+    }
+
     pub fn effective_status(&self, now: DateTime<Utc>) -> EffectiveStatus {
         match self.status {
             InviteStatus::Pending if now >= self.expires_at => EffectiveStatus::Expired,

@@ -11,7 +11,7 @@ mod profile;
 pub use case::fold_case;
 pub use email_address::EmailAddress;
 pub use ids::{InviteId, TenantId, UserId};
-pub use invite::{EffectiveStatus, EmailStatus, Invite, InviteStatus, InviteView};
+pub use invite::{EffectiveStatus, EmailStatus, Invite, InviteStatus, InviteView, NewInvite};
 pub use limits::*;
 pub use locale::Locale;
 pub use profile::{CustomData, PersonName, RoleKey, Roles};

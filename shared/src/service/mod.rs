@@ -17,7 +17,7 @@ use crate::auth::Caller;
 use crate::clock::Clock;
 use crate::domain::{
     EffectiveStatus, EmailStatus, FieldError, IDEMPOTENCY_WINDOW_HOURS, Invite, InviteId, InviteStatus, InviteView,
-    TenantId, UserId,
+    NewInvite, TenantId, UserId,
 };
 use crate::email::{EmailRenderer, MailError, Mailer, accept_url};
 use crate::http::Operation;
@@ -341,37 +341,27 @@ impl InviteService {
     ) -> Result<InviteView, InviteError> {
         let id = InviteId::random();
         let token = InviteToken::generate(id);
-        let invite = Invite {
+        let email_status = if send_email {
+            EmailStatus::Queued
+        } else {
+            EmailStatus::Skipped
+        };
+        let issue = NewInvite {
             id,
             tenant_id,
-            email: invitee.email.as_given().to_owned(),
-            email_canonical: invitee.email.canonical().to_owned(),
+            email: &invitee.email,
+            created_by,
+            token_hash: token.hash(),
+            email_status,
+            expires_at: now + expiry,
+        };
+        let invite = Invite {
             first_name: invitee.first_name.map(|n| n.into_inner()),
             last_name: invitee.last_name.map(|n| n.into_inner()),
             locale: invitee.locale.as_str().to_owned(),
             roles: invitee.roles.into_strings(),
             data: invitee.data.into_inner(),
-            status: InviteStatus::Pending,
-            email_status: if send_email {
-                EmailStatus::Queued
-            } else {
-                EmailStatus::Skipped
-            },
-            email_error: None,
-            message_id: None,
-            created_by_user_id: created_by,
-            accepted_by_user_id: None,
-            created_at: now,
-            updated_at: now,
-            status_updated_at: now,
-            expires_at: now + expiry,
-            last_sent_at: now,
-            send_count: 1,
-            token_hash: token.hash(),
-            recent_resends: Vec::new(),
-            sending_since: None,
-            delivery_attempts: 0,
-            version: 1,
+            ..Invite::issued(issue, now)
         };
         self.store.insert(&invite, now).await?;
         Ok(self.issued(invite, &token, send_email).await)
