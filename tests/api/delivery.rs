@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::helpers::{TestApp, json_of, spawn_app};
+use crate::helpers::{TestApp, invalid_indexes, json_of, spawn_app};
 
 /// Makes the outbox unwritable by putting a file where its folder was.
 fn break_outbox(app: &TestApp) {
@@ -99,15 +99,7 @@ async fn every_accepted_address_can_be_mailed() {
     for invite in body["success"].as_array().unwrap() {
         assert_eq!(app.delivered(invite).await["emailStatus"], "sent", "{invite}");
     }
-    let failed: Vec<u64> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            assert_eq!(e["code"], "VALIDATION_FAILED");
-            e["index"].as_u64().unwrap()
-        })
-        .collect();
+    let failed = invalid_indexes(&body);
     assert_eq!(
         failed,
         [4, 5],

@@ -4,7 +4,7 @@
 use mail_parser::MessageParser;
 use serde_json::json;
 
-use crate::helpers::{json_of, spawn_app};
+use crate::helpers::{invalid_indexes, json_of, spawn_app};
 
 /// What a browser reads out of HTML text: character references decoded.
 fn unescape(html: &str) -> String {
@@ -126,15 +126,7 @@ async fn a_crlf_in_a_name_or_email_never_reaches_a_header() {
         200,
     )
     .await;
-    let failed: Vec<u64> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            assert_eq!(e["code"], "VALIDATION_FAILED");
-            e["index"].as_u64().unwrap()
-        })
-        .collect();
+    let failed = invalid_indexes(&body);
     assert_eq!(failed, [0, 1, 2]);
     let outbox = app.outbox().await;
     assert_eq!(outbox.len(), 1);

@@ -365,6 +365,30 @@ pub fn send_body(tenant: Uuid, invitees: Value) -> Value {
     json!({ "userInvites": { "tenantId": tenant, "userInvites": invitees } })
 }
 
+/// The emails of a send's successful invitees, in request order.
+pub fn sent_emails(body: &Value) -> Vec<&str> {
+    body["success"]
+        .as_array()
+        .expect("a send response")
+        .iter()
+        .map(|i| i["email"].as_str().unwrap())
+        .collect()
+}
+
+/// The indexes of a send's invitees refused for an invalid value, asserting that each
+/// was refused as VALIDATION_FAILED.
+pub fn invalid_indexes(body: &Value) -> Vec<u64> {
+    body["errors"]
+        .as_array()
+        .expect("a send response")
+        .iter()
+        .map(|e| {
+            assert_eq!(e["code"], "VALIDATION_FAILED", "{e}");
+            e["index"].as_u64().unwrap()
+        })
+        .collect()
+}
+
 /// Reads a JSON body, asserting the status first (and showing the body if it differs).
 pub async fn json_of(response: Response, status: u16) -> Value {
     let actual = response.status().as_u16();

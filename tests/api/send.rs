@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{assert_no_secrets, json_of, problem, send_body, spawn_app, spawn_app_with};
+use crate::helpers::{assert_no_secrets, json_of, problem, send_body, sent_emails, spawn_app, spawn_app_with};
 
 fn time(value: &Value) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(value.as_str().expect("a timestamp string"))
@@ -87,12 +87,7 @@ async fn many_invitees_succeed_in_request_order() {
         .map(|i| json!({ "email": format!("person{i}@example.com") }))
         .collect();
     let body = json_of(app.send(&app.user_token(), app.tenant, json!(invitees)).await, 200).await;
-    let emails: Vec<&str> = body["success"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["email"].as_str().unwrap())
-        .collect();
+    let emails = sent_emails(&body);
     let expected: Vec<String> = (0..12).map(|i| format!("person{i}@example.com")).collect();
     assert_eq!(emails, expected);
     assert_eq!(app.count().await, 12);
@@ -119,12 +114,7 @@ async fn one_bad_invitee_never_fails_the_others() {
         200,
     )
     .await;
-    let ok: Vec<&str> = body["success"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["email"].as_str().unwrap())
-        .collect();
+    let ok = sent_emails(&body);
     assert_eq!(ok, ["good1@example.com", "good5@example.com"]);
     let errors = body["errors"].as_array().unwrap();
     let indexes: Vec<u64> = errors.iter().map(|e| e["index"].as_u64().unwrap()).collect();

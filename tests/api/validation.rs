@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, json_of, problem, send_body, spawn_app};
+use crate::helpers::{TestApp, invalid_indexes, json_of, problem, send_body, sent_emails, spawn_app};
 
 fn fields(problem: &Value) -> Vec<String> {
     problem["errors"]
@@ -241,12 +241,7 @@ async fn values_at_their_limits_pass_and_past_them_fail_only_that_invitee() {
         200,
     )
     .await;
-    let ok: Vec<&str> = body["success"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["email"].as_str().unwrap())
-        .collect();
+    let ok = sent_emails(&body);
     assert_eq!(
         ok,
         [
@@ -257,15 +252,7 @@ async fn values_at_their_limits_pass_and_past_them_fail_only_that_invitee() {
             long_local.as_str()
         ]
     );
-    let failed: Vec<u64> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            assert_eq!(e["code"], "VALIDATION_FAILED", "{e}");
-            e["index"].as_u64().unwrap()
-        })
-        .collect();
+    let failed = invalid_indexes(&body);
     assert_eq!(failed, [1, 3, 4, 5, 7, 8, 10, 11, 12, 14]);
     assert_eq!(body["success"][3]["locale"], "zh-Hant-TW");
     assert_eq!(app.count().await, 5);
