@@ -306,9 +306,11 @@ fn whole_number(value: &Value) -> Option<u64> {
     })
 }
 
-/// Parses a body as JSON. An empty body reads as `{}` where `empty_is_object`.
+/// Parses a body as JSON. An absent (zero-length) body reads as `{}` where
+/// `empty_is_object`; any other body must be one JSON document, so whitespace alone
+/// (`"\r"`, `" "`) is malformed JSON, not "no body".
 pub fn parse_json(body: &[u8], empty_is_object: bool) -> Result<Value, RequestError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
+    if body.is_empty() {
         return if empty_is_object {
             Ok(Value::Object(Map::new()))
         } else {
