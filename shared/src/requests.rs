@@ -317,7 +317,81 @@ pub fn parse_json(body: &[u8], empty_is_object: bool) -> Result<Value, RequestEr
             Err(RequestError::one("", "a JSON body is required"))
         };
     }
-    serde_json::from_slice(body).map_err(|e| RequestError::one("", format!("the body is not valid JSON: {e}")))
+    serde_json::from_slice(body)
+        .map(|Unambiguous(value)| value)
+        .map_err(|e| RequestError::one("", format!("the body is not valid JSON: {e}")))
+}
+
+/// A JSON value read with one rule more than `serde_json::Value`: an object may not name
+/// the same key twice. `Value` keeps the last one silently, so `{"roles": ["admin"],
+/// "roles": []}` would mean whatever the last parser in the chain decides; it is
+/// refused instead (RFC 8259 leaves duplicates to the implementation). serde_json's
+/// nesting limit still applies: it is the deserializer's, not the value's.
+struct Unambiguous(Value);
+
+impl<'de> serde::Deserialize<'de> for Unambiguous {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(UnambiguousVisitor).map(Unambiguous)
+    }
+}
+
+struct UnambiguousVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UnambiguousVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        // serde_json hands out finite floats only, which `From<f64>` keeps as numbers.
+        Ok(v.into())
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(Unambiguous(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format_args!("the key {key:?} appears twice")));
+            }
+            let Unambiguous(value) = map.next_value()?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
 }
 
 pub fn send_request(body: &Value) -> Result<SendRequest, RequestError> {
@@ -831,10 +905,36 @@ mod properties {
             })
     }
 
+    #[test]
+    fn an_object_naming_a_key_twice_is_refused_at_any_depth() {
+        for body in [
+            r#"{"sendEmail": true, "sendEmail": false}"#,
+            r#"{"userInvites": {"tenantId": "x", "userInvites": [{"roles": ["admin"], "roles": []}]}}"#,
+            // The same key once escaped: both spell "a".
+            r#"{"a": 1, "\u0061": 2}"#,
+        ] {
+            let Err(RequestError::Invalid(errors)) = parse_json(body.as_bytes(), false) else {
+                panic!("{body} was accepted");
+            };
+            assert!(errors[0].message.contains("appears twice"), "{body}: {errors:?}");
+        }
+        // Equal keys in sibling objects are no repetition.
+        let ok = parse_json(br#"[{"a": 1}, {"a": 2}, {"b": {"a": 3}}]"#, false).unwrap();
+        assert_eq!(ok, serde_json::json!([{"a": 1}, {"a": 2}, {"b": {"a": 3}}]));
+    }
+
     proptest! {
         #[test]
         fn no_parser_panics_on_any_json(value in json()) {
             parse_all(&value)?;
+        }
+
+        #[test]
+        fn bodies_without_repeated_keys_read_as_serde_json_reads_them(value in json()) {
+            let text = serde_json::to_vec(&value).unwrap();
+            // Compared with serde_json's own reading, not `value`: without its
+            // `float_roundtrip` feature a float may come back one ulp off.
+            prop_assert_eq!(parse_json(&text, false).unwrap(), serde_json::from_slice::<Value>(&text).unwrap());
         }
 
         #[test]

@@ -868,6 +868,72 @@ async fn unknown_fields_at_every_level_are_a_400() {
 }
 
 #[tokio::test]
+async fn a_key_named_twice_in_one_object_is_a_400_on_every_body_route() {
+    let app = spawn_app().await;
+    let (invite, token) = seeded(&app).await;
+    let user = app.user_token();
+    let tenant = app.tenant.to_string();
+    let id = invite["id"].as_str().unwrap();
+    // Each body would pass if the repeated key were read once, either way: a parser that
+    // kept the first or the last value would act on it.
+    let cases: Vec<(Method, String, String)> = vec![
+        (
+            Method::POST,
+            "/user-invites".into(),
+            format!(
+                r#"{{"userInvites":{{"tenantId":"{tenant}","userInvites":[{{"email":"new@example.com","roles":["admin"],"roles":[]}}]}},"sendEmail":false}}"#
+            ),
+        ),
+        (
+            Method::POST,
+            "/user-invites".into(),
+            format!(
+                r#"{{"userInvites":{{"tenantId":"{tenant}","tenantId":"{tenant}","userInvites":[{{"email":"new@example.com"}}]}}}}"#
+            ),
+        ),
+        (
+            Method::PATCH,
+            format!("/user-invites/{id}"),
+            r#"{"userInvite":{"firstName":"A","firstName":"B"}}"#.into(),
+        ),
+        (
+            Method::POST,
+            format!("/user-invites/{id}/resend"),
+            r#"{"sendEmail":false,"sendEmail":false}"#.into(),
+        ),
+        (
+            Method::POST,
+            format!("/user-invites/{id}/cancel"),
+            r#"{"a":1,"a":1}"#.into(),
+        ),
+        (
+            Method::POST,
+            "/user-invites/check-token".into(),
+            format!(r#"{{"token":"{token}","token":"{token}"}}"#),
+        ),
+        (
+            Method::POST,
+            "/user-invites/accept".into(),
+            format!(r#"{{"acceptUserInvite":{{"token":"{token}","token":"{token}"}}}}"#),
+        ),
+    ];
+    for (method, path, body) in cases {
+        let p = problem(
+            app.raw(method.clone(), &path, Some(&user), body.clone(), "application/json")
+                .await,
+            400,
+            "VALIDATION_FAILED",
+        )
+        .await;
+        assert!(
+            p["errors"][0]["message"].as_str().unwrap().contains("appears twice"),
+            "{method} {path} {body}: {p}"
+        );
+    }
+    assert_untouched(&app, &invite, &token).await;
+}
+
+#[tokio::test]
 async fn a_request_that_is_refused_early_leaves_the_server_serving() {
     let app = spawn_app().await;
     let user = app.user_token();
