@@ -495,6 +495,32 @@ impl TestApp {
         request.send().await.expect("the request reaches the server")
     }
 
+    /// Sends `body` as `application/json` and asserts it is refused as malformed: 400
+    /// `VALIDATION_FAILED` whose first error says `why`. Returns the problem.
+    pub async fn refused_json(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: impl AsRef<[u8]>,
+        why: &str,
+    ) -> Value {
+        let body = body.as_ref();
+        let p = problem(
+            self.raw(method.clone(), path, token, body.to_vec(), "application/json")
+                .await,
+            400,
+            "VALIDATION_FAILED",
+        )
+        .await;
+        assert!(
+            p["errors"][0]["message"].as_str().unwrap().contains(why),
+            "{method} {path} {:?}: {p}",
+            String::from_utf8_lossy(body)
+        );
+        p
+    }
+
     pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> Response {
         self.request(Method::PATCH, path, token, Some(body)).await
     }
