@@ -15,15 +15,14 @@ use axum::response::Response;
 use axum::routing::get;
 use bytes::Bytes;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use invites_shared::auth::Authenticator;
 use invites_shared::clock::Clock;
 use invites_shared::config::Config;
-use invites_shared::domain::InviteId;
-use invites_shared::domain::MAX_BODY_BYTES;
+use invites_shared::domain::{ErrorCode, InviteId, MAX_BODY_BYTES};
 use invites_shared::dynamo::{self, DynamoStore};
 use invites_shared::email::{Mailer, SesMailer};
+use invites_shared::http::problem::body_too_large;
 use invites_shared::http::{Api, Problem, RequestId};
-use invites_shared::service::{DeliveryQueue, InviteService, Settings};
+use invites_shared::service::{DeliveryQueue, InviteService};
 use invites_shared::store::InviteStore;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::net::TcpListener;
@@ -206,14 +205,12 @@ pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
         .await
         .map_err(|e| dir_error(e.to_string()))?;
     let mailer: Arc<dyn Mailer> = match &config.sender_email {
-        Some(sender) => Arc::new(SesMailer::new(SesMailer::client_from_env(None).await, sender, None)),
+        Some(sender) => Arc::new(SesMailer::new(
+            SesMailer::client_from_env(None).await,
+            sender,
+            config.ses_configuration_set.clone(),
+        )),
         None => Arc::new(OutboxMailer::new(LocalOptions::outbox_dir(data_dir), DEFAULT_SENDER).map_err(dir_error)?),
-    };
-    let auth = Authenticator::new(&config.jwt).map_err(|e| StartError::Config(e.to_string()))?;
-    let settings = Settings {
-        accept_url: config.accept_url.clone(),
-        default_expiry_days: config.default_expiry_days,
-        resend_limit_per_hour: config.resend_limit_per_hour,
     };
     let (ids, receiver) = mpsc::unbounded_channel();
     let pending = Arc::new(AtomicUsize::new(0));
@@ -221,19 +218,18 @@ pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
         ids,
         pending: pending.clone(),
     });
-    let service = Arc::new(InviteService::new(
+    let service = Arc::new(InviteService::from_config(
+        config,
         store,
         mailer,
         queue.clone(),
         options.clock.clone(),
-        settings,
-        &config.cursor_secret,
     ));
     let worker = DeliveryWorker::start(service.clone(), receiver, pending);
     for id in queued {
         queue.enqueue(id);
     }
-    let api = Arc::new(Api::new(service, auth));
+    let api = Arc::new(Api::from_config(config, service).map_err(|e| StartError::Config(e.to_string()))?);
 
     let listener = TcpListener::bind(&options.listen)
         .await
@@ -290,11 +286,7 @@ async fn serve(State(api): State<Arc<Api>>, request: Request) -> Response {
             Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => too_large(&api, &parts),
             Err(e) => {
                 tracing::debug!(error = %e, "could not read a request body");
-                let problem = Problem::new(
-                    http::StatusCode::BAD_REQUEST,
-                    "VALIDATION_FAILED",
-                    "the body could not be read",
-                );
+                let problem = Problem::new(ErrorCode::ValidationFailed, "the body could not be read");
                 api.refuse(&parts, problem)
             }
         }
@@ -322,7 +314,7 @@ async fn openapi_method_not_allowed() -> Response {
 }
 
 fn too_large(api: &Api, parts: &http::request::Parts) -> http::Response<bytes::Bytes> {
-    let mut response = api.refuse(parts, Problem::payload_too_large("the body is larger than 256 KiB"));
+    let mut response = api.refuse(parts, Problem::payload_too_large(body_too_large()));
     // The rest of the body is never read, so the connection cannot be reused.
     response
         .headers_mut()

@@ -9,9 +9,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use invites_shared::domain::{EmailStatus, Invite, InviteId, InviteStatus};
-use invites_shared::service::IDEMPOTENCY_LEASE_SECONDS;
 use invites_shared::store::{
     IdempotencyBegin, IdempotencyKey, IdempotencyRecord, InviteStore, ListPage, ListQuery, StoreError,
 };
@@ -38,8 +37,8 @@ pub struct EmbeddedStore {
     db: Arc<Database>,
 }
 
-fn internal(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Internal(e.to_string())
+fn internal(e: impl Into<invites_shared::store::BoxError>) -> StoreError {
+    StoreError::Internal(e.into())
 }
 
 fn to_json(value: &impl Serialize) -> Result<Vec<u8>, StoreError> {
@@ -128,7 +127,7 @@ impl InviteStore for EmbeddedStore {
             let mut invites = txn.open_table(INVITES).map_err(internal)?;
             let id = invite.id.to_string();
             if invites.get(id.as_str()).map_err(internal)?.is_some() {
-                return Err(StoreError::Internal(format!("invite {id} exists already")));
+                return Err(StoreError::internal(format!("invite {id} exists already")));
             }
             take_slot(&mut txn.open_table(EMAIL_SLOTS).map_err(internal)?, &invite, now)?;
             invites
@@ -210,10 +209,10 @@ impl InviteStore for EmbeddedStore {
     async fn begin_idempotent(
         &self,
         key: &IdempotencyKey,
-        fingerprint: &str,
+        claim: &IdempotencyRecord,
         now: DateTime<Utc>,
     ) -> Result<IdempotencyBegin, StoreError> {
-        let (key, fingerprint) = (key.storage_key(), fingerprint.to_owned());
+        let (key, claim) = (key.storage_key(), claim.clone());
         self.write(move |txn| {
             let mut records = txn.open_table(IDEMPOTENCY).map_err(internal)?;
             let existing: Option<IdempotencyRecord> = records
@@ -222,13 +221,8 @@ impl InviteStore for EmbeddedStore {
                 .map(|bytes| from_json(bytes.value()))
                 .transpose()?;
             if let Some(record) = existing.filter(|r| r.expires_at > now) {
-                return Ok(record.outcome_for(&fingerprint));
+                return Ok(record.outcome_for(&claim.fingerprint));
             }
-            let claim = IdempotencyRecord {
-                fingerprint,
-                response: None,
-                expires_at: now + Duration::seconds(IDEMPOTENCY_LEASE_SECONDS),
-            };
             records
                 .insert(key.as_str(), to_json(&claim)?.as_slice())
                 .map_err(internal)?;

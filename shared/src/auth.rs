@@ -7,7 +7,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{ConfigError, JwtConfig, JwtKey};
-use crate::domain::{Invite, TenantId, UserId};
+use crate::domain::{Caller, TenantId, UserId};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum AuthError {
@@ -15,27 +15,6 @@ pub enum AuthError {
     Missing,
     #[error("the bearer token is not valid")]
     Invalid,
-}
-
-/// An authenticated caller.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Caller {
-    pub user_id: UserId,
-    /// `None` for a token of no tenant (it may still accept invites).
-    pub tenant_id: Option<TenantId>,
-    pub super_admin: bool,
-}
-
-impl Caller {
-    /// May act inside `tenant`: a super admin anywhere, a user only in their own.
-    pub fn may_act_in(&self, tenant: TenantId) -> bool {
-        self.super_admin || self.tenant_id == Some(tenant)
-    }
-
-    /// Whether the invite exists for this caller; when not, it reads as not found.
-    pub fn can_see(&self, invite: &Invite) -> bool {
-        self.may_act_in(invite.tenant_id)
-    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]

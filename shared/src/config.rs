@@ -57,6 +57,8 @@ pub struct Config {
     pub cursor_secret: Vec<u8>,
     pub table_name: Option<String>,
     pub sender_email: Option<String>,
+    /// SES configuration set for the invitation emails.
+    pub ses_configuration_set: Option<String>,
 }
 
 impl Config {
@@ -139,6 +141,7 @@ impl Config {
             cursor_secret,
             table_name: var("INVITES_TABLE_NAME"),
             sender_email: var("INVITES_SENDER_EMAIL"),
+            ses_configuration_set: var("INVITES_SES_CONFIGURATION_SET"),
         })
     }
 }

@@ -1,31 +1,38 @@
 //! The glue every Lambda function shares, so each `main` is one line: JSON logs (one
-//! line per request, carrying the Lambda request id) and EMF metrics, configuration from the environment, SDK clients built once at
-//! init with their connections already open, then `lambda_http::run` over the shared API.
+//! line per request, carrying the Lambda request id) and EMF metrics, configuration
+//! from the environment, SDK clients built once at init with their connections already
+//! open, then `lambda_http::run` over one operation's handler.
 
 use std::sync::Arc;
 
+use aws_lambda_events::event::dynamodb::Event as StreamEvent;
+use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use bytes::Bytes;
 use futures::StreamExt;
 use lambda_http::lambda_runtime::{self, LambdaEvent};
 use lambda_http::{Body, Error, Request, RequestExt, Response, service_fn};
-use serde_json::{Value, json};
 
-use crate::auth::Authenticator;
 use crate::clock::SystemClock;
 use crate::config::Config;
-use crate::domain::InviteId;
 use crate::dynamo::{self, DynamoStore};
 use crate::email::{Mailer, NoSender, SesMailer};
-use crate::http::{Api, Operation, RequestId};
-use crate::service::{DeliveryQueue, InviteService, Settings, StreamDelivery};
+use crate::http::endpoints::{
+    AcceptUserInvite, CancelUserInvite, CheckUserInviteToken, GetUserInvite, ListUserInvites, ResendUserInvite,
+    SendUserInvites, UpdateUserInvite,
+};
+use crate::http::{Api, Endpoint, RequestId};
+use crate::operation::Operation;
+use crate::service::{InviteService, StreamDelivery};
+use crate::store::InviteStore;
 
-/// Runs the function that serves `operation`.
-pub async fn run(operation: Operation) -> Result<(), Error> {
+/// Runs the function that serves `E`'s operation, and only it: the handlers of the
+/// other operations are never instantiated, so they are not linked into the binary.
+pub async fn run<E: Endpoint>() -> Result<(), Error> {
     crate::telemetry::init();
     let api = Arc::new(api_from_env().await?);
     lambda_http::run(service_fn(move |request: Request| {
         let api = api.clone();
-        async move { Ok::<_, Error>(handle(&api, operation, request).await) }
+        async move { Ok::<_, Error>(handle_one::<E>(&api, request).await) }
     }))
     .await
 }
@@ -34,14 +41,13 @@ pub async fn run(operation: Operation) -> Result<(), Error> {
 /// table's stream carries each queued invite to the mailer function.
 pub async fn api_from_env() -> Result<Api, Error> {
     let (config, store) = store_from_env().await?;
-    let service = build_service(&config, store, Arc::new(NoSender), Arc::new(StreamDelivery));
-    Ok(Api::new(Arc::new(service), Authenticator::new(&config.jwt)?))
+    Ok(build_api(&config, store, Arc::new(NoSender))?)
 }
 
 /// The configuration and the DynamoDB store, with the connection opened during init, so
 /// the first request does not wait for DNS and the TLS handshake (init runs before
 /// Lambda hands out the first event; it is still billed time).
-async fn store_from_env() -> Result<(Config, Arc<dyn crate::store::InviteStore>), Error> {
+async fn store_from_env() -> Result<(Config, Arc<dyn InviteStore>), Error> {
     let config = Config::from_env(None)?;
     let table = config.table_name.clone().ok_or("INVITES_TABLE_NAME is required")?;
     let client = dynamo::client_from_env(None).await;
@@ -60,16 +66,13 @@ pub async fn run_mailer() -> Result<(), Error> {
         .sender_email
         .clone()
         .ok_or("INVITES_SENDER_EMAIL is required by the mailer")?;
-    let configuration_set = std::env::var("INVITES_SES_CONFIGURATION_SET")
-        .ok()
-        .filter(|s| !s.is_empty());
     let mailer = Arc::new(SesMailer::new(
         SesMailer::client_from_env(None).await,
         sender,
-        configuration_set,
+        config.ses_configuration_set.clone(),
     ));
-    let service = Arc::new(build_service(&config, store, mailer, Arc::new(StreamDelivery)));
-    lambda_runtime::run(lambda_runtime::service_fn(move |event: LambdaEvent<Value>| {
+    let service = Arc::new(build_service(&config, store, mailer));
+    lambda_runtime::run(lambda_runtime::service_fn(move |event: LambdaEvent<StreamEvent>| {
         let service = service.clone();
         async move { Ok::<_, Error>(handle_stream(&service, event.payload).await) }
     }))
@@ -83,23 +86,26 @@ const STREAM_CONCURRENCY: usize = 8;
 /// delivery could not even be attempted (storage trouble) is reported in
 /// `batchItemFailures`, so Lambda retries it (bounded, bisecting, then the dead-letter
 /// queue); a failed email is not such a failure, since the invite records it.
-pub async fn handle_stream(service: &InviteService, event: Value) -> Value {
-    let records = event["Records"].as_array().cloned().unwrap_or_default();
-    let failures: Vec<Value> = futures::stream::iter(records)
-        .map(|record| async move {
-            let sequence = record["dynamodb"]["SequenceNumber"].as_str().map(str::to_owned);
-            let id = record["dynamodb"]["Keys"]["pk"]["S"]
-                .as_str()
-                .and_then(|pk| pk.strip_prefix("INVITE#"))
-                .and_then(InviteId::parse)?;
+pub async fn handle_stream(service: &InviteService, event: StreamEvent) -> DynamoDbEventResponse {
+    let failures: Vec<DynamoDbBatchItemFailure> = futures::stream::iter(event.records)
+        .filter_map(|record| async move {
+            let id = match record.change.keys.get("pk") {
+                Some(serde_dynamo::AttributeValue::S(pk)) => dynamo::invite_id_of_partition_key(pk),
+                _ => None,
+            }?;
+            Some((id, record.change.sequence_number))
+        })
+        .map(|(id, sequence)| async move {
             match service.deliver(id).await {
                 Ok(outcome) => {
                     tracing::info!(invite_id = %id, outcome = ?outcome, "delivery");
                     None
                 }
                 Err(e) => {
-                    tracing::error!(invite_id = %id, error = %e, "delivery could not be attempted");
-                    Some(json!({ "itemIdentifier": sequence }))
+                    tracing::error!(invite_id = %id, error = %crate::telemetry::describe(&e), "delivery could not be attempted");
+                    let mut failure = DynamoDbBatchItemFailure::default();
+                    failure.item_identifier = sequence;
+                    Some(failure)
                 }
             }
         })
@@ -107,44 +113,28 @@ pub async fn handle_stream(service: &InviteService, event: Value) -> Value {
         .filter_map(|failure| async move { failure })
         .collect()
         .await;
-    json!({ "batchItemFailures": failures })
+    let mut response = DynamoDbEventResponse::default();
+    response.batch_item_failures = failures;
+    response
 }
 
 /// The API over given parts, with the stream delivering email; what `api_from_env`
 /// does once the clients exist.
 pub fn build_api(
     config: &Config,
-    store: Arc<dyn crate::store::InviteStore>,
+    store: Arc<dyn InviteStore>,
     mailer: Arc<dyn Mailer>,
 ) -> Result<Api, crate::config::ConfigError> {
-    let service = build_service(config, store, mailer, Arc::new(StreamDelivery));
-    Ok(Api::new(Arc::new(service), Authenticator::new(&config.jwt)?))
+    Api::from_config(config, Arc::new(build_service(config, store, mailer)))
 }
 
-/// The use cases over given parts, as configured.
-pub fn build_service(
-    config: &Config,
-    store: Arc<dyn crate::store::InviteStore>,
-    mailer: Arc<dyn Mailer>,
-    queue: Arc<dyn DeliveryQueue>,
-) -> InviteService {
-    let settings = Settings {
-        accept_url: config.accept_url.clone(),
-        default_expiry_days: config.default_expiry_days,
-        resend_limit_per_hour: config.resend_limit_per_hour,
-    };
-    InviteService::new(
-        store,
-        mailer,
-        queue,
-        Arc::new(SystemClock),
-        settings,
-        &config.cursor_secret,
-    )
+/// The use cases as the functions run them: the system clock, the stream delivering.
+pub fn build_service(config: &Config, store: Arc<dyn InviteStore>, mailer: Arc<dyn Mailer>) -> InviteService {
+    InviteService::from_config(config, store, mailer, Arc::new(StreamDelivery), Arc::new(SystemClock))
 }
 
-/// One invocation: the API Gateway request through the shared handler for `operation`.
-pub async fn handle(api: &Api, operation: Operation, request: Request) -> Response<Body> {
+/// One invocation: the API Gateway request through `E`'s handler.
+pub async fn handle_one<E: Endpoint>(api: &Api, request: Request) -> Response<Body> {
     // Every log line of the request carries Lambda's request id.
     let request_id = request.lambda_context_ref().map(|context| context.request_id.clone());
     let (mut parts, body) = request.into_parts();
@@ -152,11 +142,27 @@ pub async fn handle(api: &Api, operation: Operation, request: Request) -> Respon
         parts.extensions.insert(RequestId(id));
     }
     let request = http::Request::from_parts(parts, Bytes::copy_from_slice(body.as_ref()));
-    api.handle_operation(operation, request)
+    api.handle_one::<E>(request)
         .await
         .map(|bytes| match String::from_utf8(bytes.to_vec()) {
             Ok(text) if text.is_empty() => Body::Empty,
             Ok(text) => Body::Text(text),
             Err(e) => Body::Binary(e.into_bytes()),
         })
+}
+
+/// One invocation of the function serving `operation`, named at run time: for tests
+/// that run every function's events through its handler. A function's `main` names its
+/// endpoint statically ([`run`]) and never links this.
+pub async fn handle(api: &Api, operation: Operation, request: Request) -> Response<Body> {
+    match operation {
+        Operation::SendUserInvites => handle_one::<SendUserInvites>(api, request).await,
+        Operation::ResendUserInvite => handle_one::<ResendUserInvite>(api, request).await,
+        Operation::CancelUserInvite => handle_one::<CancelUserInvite>(api, request).await,
+        Operation::AcceptUserInvite => handle_one::<AcceptUserInvite>(api, request).await,
+        Operation::CheckUserInviteToken => handle_one::<CheckUserInviteToken>(api, request).await,
+        Operation::UpdateUserInvite => handle_one::<UpdateUserInvite>(api, request).await,
+        Operation::ListUserInvites => handle_one::<ListUserInvites>(api, request).await,
+        Operation::GetUserInvite => handle_one::<GetUserInvite>(api, request).await,
+    }
 }

@@ -6,6 +6,8 @@
 //! them; [`http`] maps one route table onto those use cases over `http::Request`.
 
 pub mod auth;
+#[cfg(feature = "aws")]
+pub mod aws;
 pub mod clock;
 pub mod config;
 pub mod domain;
@@ -15,10 +17,10 @@ pub mod email;
 pub mod http;
 #[cfg(feature = "lambda")]
 pub mod lambda;
+pub mod operation;
 pub mod requests;
 pub mod service;
 pub mod store;
 #[cfg(test)]
 mod strategies;
 pub mod telemetry;
-pub mod token;

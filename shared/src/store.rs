@@ -8,7 +8,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{EffectiveStatus, Invite, InviteId, TenantId, UserId, fold_case};
+use crate::domain::{EffectiveStatus, Invite, InviteId, SortField, SortOrder, TenantId, UserId, fold_case};
+
+/// The cause of a failure, kept whole (with its own `source()` chain) for the log.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -20,10 +23,16 @@ pub enum StoreError {
     #[error("another pending invite exists for this email in this tenant")]
     DuplicatePending,
     /// Storage could not be reached, or kept failing after retries.
-    #[error("storage unavailable: {0}")]
-    Unavailable(String),
-    #[error("storage error: {0}")]
-    Internal(String),
+    #[error("storage unavailable")]
+    Unavailable(#[source] BoxError),
+    #[error("storage error")]
+    Internal(#[source] BoxError),
+}
+
+impl StoreError {
+    pub fn internal(cause: impl Into<BoxError>) -> Self {
+        Self::Internal(cause.into())
+    }
 }
 
 /// An invite store. Every method is all-or-nothing.
@@ -48,11 +57,12 @@ pub trait InviteStore: Send + Sync {
     /// One page of a tenant's invites, and how many match in all.
     async fn list(&self, query: &ListQuery, now: DateTime<Utc>) -> Result<ListPage, StoreError>;
 
-    /// Claims an idempotency key for a request with this fingerprint.
+    /// Claims an idempotency key with `claim` (its fingerprint, no response yet, and
+    /// the lease the use case gives it as `expires_at`), unless a live record holds it.
     async fn begin_idempotent(
         &self,
         key: &IdempotencyKey,
-        fingerprint: &str,
+        claim: &IdempotencyRecord,
         now: DateTime<Utc>,
     ) -> Result<IdempotencyBegin, StoreError>;
 
@@ -120,34 +130,6 @@ pub struct ListPage {
     pub items: Vec<Invite>,
     /// Whether more invites follow the last one returned.
     pub has_more: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum SortField {
-    CreatedAt,
-    UpdatedAt,
-    Email,
-    Status,
-}
-
-impl SortField {
-    pub fn parse(raw: &str) -> Option<Self> {
-        Some(match raw {
-            "createdAt" => Self::CreatedAt,
-            "updatedAt" => Self::UpdatedAt,
-            "email" => Self::Email,
-            "status" => Self::Status,
-            _ => return None,
-        })
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SortOrder {
-    Asc,
-    Desc,
 }
 
 /// Where a page starts.

@@ -1,6 +1,6 @@
 //! Logs and metrics, the same in Lambda and locally.
 //!
-//! - **Logs**: JSON, one object per line. [`crate::http::Api`] writes exactly one line
+//! - **Logs**: JSON, one object per line. The HTTP layer (`http::Api`) writes exactly one line
 //!   per request on the target [`REQUEST_TARGET`] (operation, caller's tenant, status,
 //!   latency, request id); warnings and errors have their own lines. No log line ever
 //!   holds a token, a token hash, an email address or a query string.
@@ -124,6 +124,23 @@ pub fn redact_emails(text: &str) -> String {
     out
 }
 
+/// An error and every cause in its `source()` chain, one after the other, with email
+/// addresses redacted: what a log line says of a failure.
+pub fn describe(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        let inner_text = inner.to_string();
+        // Some errors repeat their cause in their own message: say it once.
+        if !text.ends_with(&inner_text) {
+            text.push_str(": ");
+            text.push_str(&inner_text);
+        }
+        cause = inner.source();
+    }
+    redact_emails(&text)
+}
+
 /// Writes EMF records as they are: the JSON object must be the whole line for
 /// CloudWatch to read it.
 struct EmfLayer<W> {
@@ -195,7 +212,7 @@ mod tests {
             .with_timezone(&Utc);
         let record = emf_record(
             Metric::InvitesAccepted,
-            crate::http::Operation::AcceptUserInvite.name(),
+            crate::operation::Operation::AcceptUserInvite.name(),
             1,
             at,
         );

@@ -1,8 +1,9 @@
-//! `accept-user-invite`: everything lives in the shared crate; this binary only names its operation.
+//! `accept-user-invite`: everything lives in the shared crate; this binary names its one
+//! operation's handler, so only that handler is linked.
 
-use invites_shared::http::Operation;
+use invites_shared::http::endpoints::AcceptUserInvite;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    invites_shared::lambda::run(Operation::AcceptUserInvite).await
+    invites_shared::lambda::run::<AcceptUserInvite>().await
 }

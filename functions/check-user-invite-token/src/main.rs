@@ -1,8 +1,9 @@
-//! `check-user-invite-token`: everything lives in the shared crate; this binary only names its operation.
+//! `check-user-invite-token`: everything lives in the shared crate; this binary names its one
+//! operation's handler, so only that handler is linked.
 
-use invites_shared::http::Operation;
+use invites_shared::http::endpoints::CheckUserInviteToken;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    invites_shared::lambda::run(Operation::CheckUserInviteToken).await
+    invites_shared::lambda::run::<CheckUserInviteToken>().await
 }

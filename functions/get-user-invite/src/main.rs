@@ -1,8 +1,9 @@
-//! `get-user-invite`: everything lives in the shared crate; this binary only names its operation.
+//! `get-user-invite`: everything lives in the shared crate; this binary names its one
+//! operation's handler, so only that handler is linked.
 
-use invites_shared::http::Operation;
+use invites_shared::http::endpoints::GetUserInvite;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    invites_shared::lambda::run(Operation::GetUserInvite).await
+    invites_shared::lambda::run::<GetUserInvite>().await
 }

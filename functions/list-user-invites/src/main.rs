@@ -1,8 +1,9 @@
-//! `list-user-invites`: everything lives in the shared crate; this binary only names its operation.
+//! `list-user-invites`: everything lives in the shared crate; this binary names its one
+//! operation's handler, so only that handler is linked.
 
-use invites_shared::http::Operation;
+use invites_shared::http::endpoints::ListUserInvites;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    invites_shared::lambda::run(Operation::ListUserInvites).await
+    invites_shared::lambda::run::<ListUserInvites>().await
 }

@@ -1,3 +1,4 @@
+use const_format::formatcp;
 use email_address::Options;
 use serde::{Deserialize, Serialize};
 
@@ -21,7 +22,7 @@ impl EmailAddress {
             return Err("must not be empty");
         }
         if given.len() > MAX_EMAIL_LEN {
-            return Err("must be at most 254 bytes long");
+            return Err(formatcp!("must be at most {MAX_EMAIL_LEN} bytes long"));
         }
         // CR/LF must never reach a mail header; no other control character belongs in an address.
         if given.chars().any(char::is_control) {

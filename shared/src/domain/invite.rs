@@ -2,8 +2,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::TokenHash;
 use super::{EmailAddress, InviteId, TenantId, UserId};
-use crate::token::TokenHash;
 
 /// The status an invite is stored with. `expired` is never stored: it is read off
 /// `expiresAt` (see [`Invite::effective_status`]), so an invite past its expiry reads

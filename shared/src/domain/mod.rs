@@ -1,20 +1,30 @@
 //! The invite model and the validated types raw input is parsed into.
 
+mod caller;
 mod case;
 mod email_address;
 mod ids;
 mod invite;
 mod limits;
+mod list;
 mod locale;
 mod profile;
+mod refusal;
+mod token;
+mod transitions;
 
+pub use caller::Caller;
 pub use case::fold_case;
 pub use email_address::EmailAddress;
 pub use ids::{InviteId, TenantId, UserId};
 pub use invite::{EffectiveStatus, EmailStatus, Invite, InviteStatus, InviteView, NewInvite};
 pub use limits::*;
+pub use list::{SortField, SortOrder};
 pub use locale::Locale;
 pub use profile::{CustomData, PersonName, RoleKey, Roles};
+pub use refusal::{ErrorCode, Refusal};
+pub use token::{InviteToken, TokenHash};
+pub use transitions::{DeliveryResult, InviteChanges, Reissue};
 
 use serde::Serialize;
 

@@ -1,5 +1,6 @@
 //! The invitee's profile fields: names, roles and free-form data, each with its limits.
 
+use const_format::formatcp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -17,7 +18,7 @@ impl PersonName {
         // The limits apply to the name as given (as the API description says), so that a
         // tab or a run of spaces around it is no way past them.
         if raw.chars().count() > MAX_NAME_CHARS {
-            return Err("must be at most 100 characters long");
+            return Err(formatcp!("must be at most {MAX_NAME_CHARS} characters long"));
         }
         if raw.chars().any(char::is_control) {
             return Err("must not contain control characters");
@@ -46,7 +47,9 @@ impl RoleKey {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':' | '-'));
         if !valid_start || !valid_rest || raw.len() > MAX_ROLE_KEY_CHARS {
-            return Err("must be 1 to 64 characters: letters, digits and _ . : - starting with a letter or digit");
+            return Err(formatcp!(
+                "must be 1 to {MAX_ROLE_KEY_CHARS} characters: letters, digits and _ . : - starting with a letter or digit"
+            ));
         }
         Ok(Self(raw.to_owned()))
     }
@@ -60,7 +63,7 @@ pub struct Roles(Vec<RoleKey>);
 impl Roles {
     pub fn new(keys: Vec<RoleKey>) -> Result<Self, &'static str> {
         if keys.len() > MAX_ROLES {
-            return Err("must hold at most 20 roles");
+            return Err(formatcp!("must hold at most {MAX_ROLES} roles"));
         }
         for (i, key) in keys.iter().enumerate() {
             if keys[..i].contains(key) {
@@ -86,11 +89,11 @@ impl CustomData {
             return Err("must be a JSON object");
         };
         if depth(value) > MAX_DATA_DEPTH {
-            return Err("must be nested at most 5 levels deep");
+            return Err(formatcp!("must be nested at most {MAX_DATA_DEPTH} levels deep"));
         }
         let size = serde_json::to_vec(value).map(|v| v.len()).unwrap_or(usize::MAX);
         if size > MAX_DATA_BYTES {
-            return Err("must be at most 8192 bytes as JSON");
+            return Err(formatcp!("must be at most {MAX_DATA_BYTES} bytes as JSON"));
         }
         Ok(Self(map.clone()))
     }

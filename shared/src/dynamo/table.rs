@@ -7,7 +7,8 @@ use aws_sdk_dynamodb::types::{
     ScalarAttributeType, TimeToLiveSpecification,
 };
 
-use crate::store::{SortField, StoreError};
+use crate::domain::SortField;
+use crate::store::StoreError;
 
 pub const PARTITION_KEY: &str = "pk";
 pub const SORT_KEY: &str = "sk";

@@ -10,7 +10,7 @@ pub use ses::SesMailer;
 
 use async_trait::async_trait;
 
-use crate::domain::InviteId;
+use crate::domain::{DeliveryResult, InviteId};
 
 /// A rendered invitation, ready for any transport.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +39,15 @@ pub enum MailError {
     /// This message will not be accepted as it is.
     #[error("mail rejected: {0}")]
     Rejected(String),
+}
+
+impl From<MailError> for DeliveryResult {
+    fn from(e: MailError) -> Self {
+        match e {
+            MailError::Transient(_) => DeliveryResult::Transient(e.to_string()),
+            MailError::Rejected(_) => DeliveryResult::Rejected(e.to_string()),
+        }
+    }
 }
 
 #[async_trait]

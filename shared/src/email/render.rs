@@ -5,8 +5,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 
 use super::OutgoingEmail;
-use crate::domain::Invite;
-use crate::token::InviteToken;
+use crate::domain::{Invite, InviteToken};
 
 /// The locales with a translation; every other locale falls back to its language, then en-US.
 const CATALOGS: [(&str, &str); 5] = [

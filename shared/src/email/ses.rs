@@ -22,21 +22,15 @@ impl SesMailer {
         }
     }
 
-    /// A client with the SDK's standard retries (throttling, 5xx, timeouts: 3 attempts)
-    /// and bounded attempts; `AWS_ENDPOINT_URL` (or `endpoint`) points it at an emulator.
+    /// An SES client with the service's retry and timeout policy ([`crate::aws`]);
+    /// `AWS_ENDPOINT_URL` (or `endpoint`) points it at an emulator.
     pub async fn client_from_env(endpoint: Option<&str>) -> Client {
-        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(3))
-            .timeout_config(
-                aws_config::timeout::TimeoutConfig::builder()
-                    .connect_timeout(std::time::Duration::from_secs(2))
-                    .operation_attempt_timeout(std::time::Duration::from_secs(3))
-                    .operation_timeout(std::time::Duration::from_secs(10))
-                    .build(),
-            )
-            .load()
-            .await;
-        let mut builder = aws_sdk_sesv2::config::Builder::from(&config);
+        Self::client(&crate::aws::sdk_config().await, endpoint)
+    }
+
+    /// An SES client over an SDK configuration loaded once for every client.
+    pub fn client(config: &aws_config::SdkConfig, endpoint: Option<&str>) -> Client {
+        let mut builder = aws_sdk_sesv2::config::Builder::from(config);
         if let Some(endpoint) = endpoint {
             builder = builder.endpoint_url(endpoint);
         }

@@ -1,6 +1,11 @@
 //! HTTP mapping over `http::Request<Bytes>` / `http::Response<Bytes>`, the types
 //! `lambda_http` uses, so a Lambda function and the local server run the same code.
+//!
+//! Each operation's handler is a type ([`endpoints`]): a Lambda function serves one with
+//! [`Api::handle_one`], so it instantiates (and links) that handler only, while the
+//! local server serves them all with [`Api::handle`].
 
+pub mod endpoints;
 pub mod problem;
 pub mod routes;
 
@@ -10,16 +15,18 @@ use std::time::Instant;
 use bytes::Bytes;
 use http::{HeaderValue, Request, Response, StatusCode, header};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
+
+pub use endpoints::Endpoint;
+pub use problem::Problem;
+pub use routes::{ROUTES, Resolved};
 
 use crate::auth::{AuthError, Authenticator};
-use crate::domain::{MAX_BODY_BYTES, TenantId};
-use crate::requests;
+use crate::config::{Config, ConfigError};
+use crate::domain::{ErrorCode, TenantId};
+use crate::operation::Operation;
 use crate::requests::RequestError;
 use crate::service::{InviteError, InviteService};
 use crate::telemetry::REQUEST_TARGET;
-pub use problem::Problem;
-pub use routes::{Operation, ROUTES, Resolved};
 
 pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
 
@@ -35,12 +42,88 @@ pub struct Api {
 
 /// What the request's log line says besides its status.
 #[derive(Default)]
-struct Outcome {
+pub struct Outcome {
     operation: Option<Operation>,
     /// The caller's tenant, once the caller is known.
     tenant: Option<TenantId>,
     /// The problem's code, when the request failed.
-    code: Option<&'static str>,
+    code: Option<ErrorCode>,
+}
+
+/// Which operations a handler serves: one (a Lambda function), or every route.
+trait Serves {
+    fn serves(operation: Operation) -> bool;
+
+    fn call(
+        api: &Api,
+        operation: Operation,
+        id: Option<String>,
+        request: Request<Bytes>,
+        outcome: &mut Outcome,
+    ) -> impl Future<Output = Result<Response<Bytes>, Failure>> + Send;
+}
+
+/// Every route of the table.
+struct AllRoutes;
+
+impl Serves for AllRoutes {
+    fn serves(_: Operation) -> bool {
+        true
+    }
+
+    async fn call(
+        api: &Api,
+        operation: Operation,
+        id: Option<String>,
+        request: Request<Bytes>,
+        outcome: &mut Outcome,
+    ) -> Result<Response<Bytes>, Failure> {
+        use endpoints::*;
+        match operation {
+            Operation::SendUserInvites => Only::<SendUserInvites>::call(api, operation, id, request, outcome).await,
+            Operation::ResendUserInvite => Only::<ResendUserInvite>::call(api, operation, id, request, outcome).await,
+            Operation::CancelUserInvite => Only::<CancelUserInvite>::call(api, operation, id, request, outcome).await,
+            Operation::AcceptUserInvite => Only::<AcceptUserInvite>::call(api, operation, id, request, outcome).await,
+            Operation::CheckUserInviteToken => {
+                Only::<CheckUserInviteToken>::call(api, operation, id, request, outcome).await
+            }
+            Operation::UpdateUserInvite => Only::<UpdateUserInvite>::call(api, operation, id, request, outcome).await,
+            Operation::ListUserInvites => Only::<ListUserInvites>::call(api, operation, id, request, outcome).await,
+            Operation::GetUserInvite => Only::<GetUserInvite>::call(api, operation, id, request, outcome).await,
+        }
+    }
+}
+
+/// One operation's route only.
+struct Only<E>(std::marker::PhantomData<E>);
+
+impl<E: Endpoint> Serves for Only<E> {
+    fn serves(operation: Operation) -> bool {
+        operation == E::OPERATION
+    }
+
+    async fn call(
+        api: &Api,
+        _: Operation,
+        id: Option<String>,
+        request: Request<Bytes>,
+        outcome: &mut Outcome,
+    ) -> Result<Response<Bytes>, Failure> {
+        if request.body().len() > crate::domain::MAX_BODY_BYTES {
+            return Err(InviteError::PayloadTooLarge(problem::body_too_large()).into());
+        }
+        let caller = match E::OPERATION {
+            // The invite token is the credential here: no JWT.
+            Operation::CheckUserInviteToken => None,
+            _ => {
+                let caller = api.auth.authenticate(request.headers())?;
+                outcome.tenant = caller.tenant_id;
+                Some(caller)
+            }
+        };
+        let id = id.as_deref().map(crate::requests::invite_id).transpose()?;
+        E::handle(&api.service, endpoints::Input { caller, id, request }).await
+    }
 }
 
 impl Api {
@@ -48,14 +131,19 @@ impl Api {
         Self { service, auth }
     }
 
-    /// Serves any route of the table.
-    pub async fn handle(&self, request: Request<Bytes>) -> Response<Bytes> {
-        self.handle_as(None, request).await
+    /// The API over `service`, authenticating callers as `config` says.
+    pub fn from_config(config: &Config, service: Arc<InviteService>) -> Result<Self, ConfigError> {
+        Ok(Self::new(service, Authenticator::new(&config.jwt)?))
     }
 
-    /// Serves `operation` only: what a Lambda function behind one route does.
-    pub async fn handle_operation(&self, operation: Operation, request: Request<Bytes>) -> Response<Bytes> {
-        self.handle_as(Some(operation), request).await
+    /// Serves any route of the table.
+    pub async fn handle(&self, request: Request<Bytes>) -> Response<Bytes> {
+        self.handle_as::<AllRoutes>(request).await
+    }
+
+    /// Serves `E`'s route only: what a Lambda function behind one route does.
+    pub async fn handle_one<E: Endpoint>(&self, request: Request<Bytes>) -> Response<Bytes> {
+        self.handle_as::<Only<E>>(request).await
     }
 
     /// Answers a request that was refused before its body could be read (too large,
@@ -77,21 +165,21 @@ impl Api {
         response
     }
 
-    async fn handle_as(&self, only: Option<Operation>, request: Request<Bytes>) -> Response<Bytes> {
+    async fn handle_as<S: Serves>(&self, request: Request<Bytes>) -> Response<Bytes> {
         let started = Instant::now();
         let method = request.method().clone();
         let path = request.uri().path().to_owned();
         let request_id = request.extensions().get::<RequestId>().cloned();
         let mut outcome = Outcome::default();
         let response = match routes::resolve(&method, &path) {
-            Resolved::Operation(op, _) if only.is_some_and(|only| only != op) => {
+            Resolved::Operation(op, _) if !S::serves(op) => {
                 outcome.operation = Some(op);
                 problem_response(Problem::route_not_found(), &mut outcome)
             }
             Resolved::Operation(op, id) => {
                 outcome.operation = Some(op);
                 let id = id.map(str::to_owned);
-                match self.dispatch(op, id, request, &mut outcome).await {
+                match S::call(self, op, id, request, &mut outcome).await {
                     Ok(response) => response,
                     Err(Failure::Auth(e)) => problem_response(e.into(), &mut outcome),
                     Err(Failure::Invite(e)) => problem_response(e.into(), &mut outcome),
@@ -102,64 +190,6 @@ impl Api {
         };
         log_request(&method, request_id.as_ref(), &outcome, &response, started);
         response
-    }
-
-    async fn dispatch(
-        &self,
-        op: Operation,
-        id: Option<String>,
-        request: Request<Bytes>,
-        outcome: &mut Outcome,
-    ) -> Result<Response<Bytes>, Failure> {
-        if request.body().len() > MAX_BODY_BYTES {
-            return Err(InviteError::PayloadTooLarge("the body is larger than 256 KiB".into()).into());
-        }
-        if op == Operation::CheckUserInviteToken {
-            // The invite token is the credential here: no JWT.
-            let body = requests::parse_json(request.body(), false)?;
-            let token = requests::check_token_request(&body)?;
-            return ok(&self.service.check_token(&token).await?);
-        }
-        let caller = self.auth.authenticate(request.headers())?;
-        outcome.tenant = caller.tenant_id;
-        let id = id.as_deref().map(requests::invite_id).transpose()?;
-        let body = request.body();
-        match (op, id) {
-            (Operation::SendUserInvites, _) => {
-                let idempotency = match request.headers().get(IDEMPOTENCY_KEY_HEADER) {
-                    None => None,
-                    Some(value) => {
-                        let key = requests::idempotency_key(value.as_bytes())?;
-                        Some((key, hex_sha256(body)))
-                    }
-                };
-                let send = requests::send_request(&requests::parse_json(body, false)?)?;
-                ok(&self.service.send(&caller, send, idempotency).await?)
-            }
-            (Operation::AcceptUserInvite, _) => {
-                let accept = requests::accept_request(&requests::parse_json(body, false)?)?;
-                ok(&self.service.accept(&caller, accept).await?)
-            }
-            (Operation::ListUserInvites, _) => {
-                let params = requests::list_params(request.uri().query())?;
-                ok(&self.service.list(&caller, params).await?)
-            }
-            (Operation::ResendUserInvite, Some(id)) => {
-                let resend = requests::resend_request(&requests::parse_json(body, true)?)?;
-                ok(&self.service.resend(&caller, id, resend).await?)
-            }
-            (Operation::CancelUserInvite, Some(id)) => {
-                requests::cancel_request(&requests::parse_json(body, true)?)?;
-                ok(&self.service.cancel(&caller, id).await?)
-            }
-            (Operation::UpdateUserInvite, Some(id)) => {
-                let update = requests::update_request(&requests::parse_json(body, false)?)?;
-                ok(&self.service.update(&caller, id, update).await?)
-            }
-            (Operation::GetUserInvite, Some(id)) => ok(&self.service.get(&caller, id).await?),
-            (op, None) => unreachable!("the route of {} has an id", op.name()),
-            (Operation::CheckUserInviteToken, _) => unreachable!("answered above"),
-        }
     }
 }
 
@@ -185,6 +215,7 @@ fn log_request(
     };
     let operation = outcome.operation.map(Operation::name).unwrap_or("none");
     let tenant = outcome.tenant.map(|t| t.to_string());
+    let code = outcome.code.map(ErrorCode::as_str);
     let status = response.status().as_u16();
     let latency_ms = (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0;
     macro_rules! line {
@@ -196,7 +227,7 @@ fn log_request(
                 method = method.as_str(),
                 tenant = tenant.as_deref(),
                 status,
-                code = outcome.code,
+                code,
                 latency_ms,
                 request_id = request_id.as_str(),
                 "request"
@@ -211,7 +242,7 @@ fn log_request(
 }
 
 /// Why a request failed, before it becomes a problem response.
-enum Failure {
+pub enum Failure {
     Auth(AuthError),
     Invite(InviteError),
 }
@@ -235,15 +266,11 @@ impl From<RequestError> for Failure {
 }
 
 fn ok(body: &impl Serialize) -> Result<Response<Bytes>, Failure> {
-    let body = serde_json::to_vec(body).map_err(|e| InviteError::Internal(e.to_string()))?;
+    let body = serde_json::to_vec(body).map_err(InviteError::internal)?;
     let mut response = Response::new(Bytes::from(body));
     *response.status_mut() = StatusCode::OK;
     response
         .headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     Ok(response)
-}
-
-fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }

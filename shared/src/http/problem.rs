@@ -6,10 +6,10 @@ use http::{HeaderValue, Method, Response, StatusCode, header};
 use serde::Serialize;
 
 use crate::auth::AuthError;
-use crate::domain::FieldError;
+use crate::domain::{ErrorCode, FieldError, MAX_BODY_BYTES, Refusal};
 use crate::requests::RequestError;
 use crate::service::InviteError;
-use crate::telemetry::redact_emails;
+use crate::telemetry::describe;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -20,7 +20,7 @@ pub struct Problem {
     pub title: &'static str,
     pub status: u16,
     pub detail: String,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub errors: Vec<FieldError>,
     #[serde(skip)]
     retry_after: Option<u64>,
@@ -29,11 +29,12 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
+        let status = status_of(code);
         Self {
             kind: format!(
                 "urn:user-invites:problem:{}",
-                code.to_ascii_lowercase().replace('_', "-")
+                code.as_str().to_ascii_lowercase().replace('_', "-")
             ),
             title: status.canonical_reason().unwrap_or("Error"),
             status: status.as_u16(),
@@ -46,21 +47,17 @@ impl Problem {
     }
 
     pub fn route_not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "NOT_FOUND", "no such route")
+        Self::new(ErrorCode::NotFound, "no such route")
     }
 
     pub fn method_not_allowed(allow: Vec<Method>) -> Self {
-        let mut problem = Self::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "METHOD_NOT_ALLOWED",
-            "this route does not take that method",
-        );
+        let mut problem = Self::new(ErrorCode::MethodNotAllowed, "this route does not take that method");
         problem.allow = allow;
         problem
     }
 
     pub fn payload_too_large(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", detail)
+        Self::new(ErrorCode::PayloadTooLarge, detail)
     }
 
     pub fn status(&self) -> StatusCode {
@@ -90,63 +87,55 @@ impl Problem {
     }
 }
 
-/// The stable code of a use-case error.
-pub fn code_of(e: &InviteError) -> &'static str {
-    match e {
-        InviteError::Invalid(_) => "VALIDATION_FAILED",
-        InviteError::PayloadTooLarge(_) => "PAYLOAD_TOO_LARGE",
-        InviteError::Forbidden(_) => "FORBIDDEN",
-        InviteError::NotFound => "NOT_FOUND",
-        InviteError::NotPending(_) => "INVITE_NOT_PENDING",
-        InviteError::NotAccepted(_) => "INVITE_NOT_ACCEPTED",
-        InviteError::AlreadyAccepted => "INVITE_ALREADY_ACCEPTED",
-        InviteError::Expired => "INVITE_EXPIRED",
-        InviteError::Canceled => "INVITE_CANCELED",
-        InviteError::DuplicatePending => "DUPLICATE_PENDING_INVITE",
-        InviteError::TokenInvalid => "TOKEN_INVALID",
-        InviteError::RateLimited { .. } => "RATE_LIMITED",
-        InviteError::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
-        InviteError::IdempotencyKeyInProgress => "IDEMPOTENCY_KEY_IN_PROGRESS",
-        InviteError::Unavailable(_) => "UNAVAILABLE",
-        InviteError::Internal(_) => "INTERNAL",
+/// The one status each code answers with.
+pub fn status_of(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::ValidationFailed => StatusCode::BAD_REQUEST,
+        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        ErrorCode::NotFound | ErrorCode::TokenInvalid => StatusCode::NOT_FOUND,
+        ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        ErrorCode::InviteNotPending
+        | ErrorCode::InviteNotAccepted
+        | ErrorCode::InviteAlreadyAccepted
+        | ErrorCode::DuplicatePendingInvite
+        | ErrorCode::IdempotencyKeyInProgress => StatusCode::CONFLICT,
+        ErrorCode::InviteExpired | ErrorCode::InviteCanceled => StatusCode::GONE,
+        ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
+}
+
+/// What a request over [`MAX_BODY_BYTES`] is told.
+pub fn body_too_large() -> String {
+    format!("the body is larger than {} KiB", MAX_BODY_BYTES / 1024)
 }
 
 impl From<InviteError> for Problem {
     fn from(e: InviteError) -> Self {
-        let status = match &e {
-            InviteError::Invalid(_) => StatusCode::BAD_REQUEST,
-            InviteError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            InviteError::Forbidden(_) => StatusCode::FORBIDDEN,
-            InviteError::NotFound | InviteError::TokenInvalid => StatusCode::NOT_FOUND,
-            InviteError::NotPending(_)
-            | InviteError::NotAccepted(_)
-            | InviteError::AlreadyAccepted
-            | InviteError::DuplicatePending
-            | InviteError::IdempotencyKeyInProgress => StatusCode::CONFLICT,
-            InviteError::Expired | InviteError::Canceled => StatusCode::GONE,
-            InviteError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            InviteError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
-            InviteError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            InviteError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        };
+        let code = e.code();
         // Internal causes are logged here with their context, never echoed to callers.
         let detail = match &e {
-            InviteError::Unavailable(cause) => {
-                tracing::error!(cause = %redact_emails(cause), "storage unavailable");
+            InviteError::Unavailable(_) => {
+                tracing::error!(cause = %describe(&e), "storage unavailable");
                 "storage is unavailable; nothing was changed, try again shortly".to_owned()
             }
-            InviteError::Internal(cause) => {
-                tracing::error!(cause = %redact_emails(cause), "internal error");
+            InviteError::Internal(_) => {
+                tracing::error!(cause = %describe(&e), "internal error");
                 "an internal error occurred".to_owned()
             }
             InviteError::Invalid(_) => "the request is invalid; see errors".to_owned(),
             other => other.to_string(),
         };
-        let mut problem = Problem::new(status, code_of(&e), detail);
+        let mut problem = Problem::new(code, detail);
         match e {
             InviteError::Invalid(errors) => problem.errors = errors,
-            InviteError::RateLimited { retry_after_secs } => problem.retry_after = Some(retry_after_secs),
+            InviteError::Refused(Refusal::RateLimited { retry_after_secs }) => {
+                problem.retry_after = Some(retry_after_secs)
+            }
             _ => {}
         }
         problem
@@ -161,6 +150,6 @@ impl From<RequestError> for Problem {
 
 impl From<AuthError> for Problem {
     fn from(e: AuthError) -> Self {
-        Problem::new(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", e.to_string())
+        Problem::new(ErrorCode::Unauthenticated, e.to_string())
     }
 }

@@ -76,7 +76,8 @@ impl CursorCodec {
 mod tests {
     use super::*;
     use crate::domain::{InviteId, TenantId};
-    use crate::store::{PageStart, SortField, SortOrder};
+    use crate::domain::{SortField, SortOrder};
+    use crate::store::PageStart;
 
     fn query(tenant: TenantId) -> ListQuery {
         ListQuery {
@@ -121,7 +122,8 @@ mod properties {
 
     use super::*;
     use crate::domain::{EffectiveStatus, InviteId, TenantId, UserId};
-    use crate::store::{PageStart, SortField, SortOrder};
+    use crate::domain::{SortField, SortOrder};
+    use crate::store::PageStart;
 
     fn uuid() -> impl Strategy<Value = uuid::Uuid> {
         any::<u128>().prop_map(uuid::Uuid::from_u128)

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
-use crate::domain::{InviteId, MAX_TOKEN_CHARS};
+use super::{InviteId, MAX_TOKEN_CHARS};
 
 const SECRET_BYTES: usize = 32;
 const TOKEN_BYTES: usize = 16 + SECRET_BYTES;

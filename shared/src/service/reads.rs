@@ -1,0 +1,107 @@
+//! The reads: one invite, a page of a tenant's invites, and what a token's holder may know.
+
+use serde::{Deserialize, Serialize};
+
+use super::{InviteError, InviteService};
+use crate::domain::{Caller, EffectiveStatus, FieldError, InviteId, InviteToken, InviteView, Refusal};
+use crate::requests::ListParams;
+use crate::store::{ListQuery, PageStart};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckTokenResponse {
+    pub is_valid: bool,
+    pub is_expired: bool,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListResponse {
+    pub total_count: u64,
+    pub data: Vec<InviteView>,
+    pub next_cursor: Option<String>,
+}
+
+impl InviteService {
+    /// checkUserInviteToken: what the token's holder may know; consumes nothing.
+    pub async fn check_token(&self, raw: &str) -> Result<CheckTokenResponse, InviteError> {
+        let unknown = CheckTokenResponse {
+            is_valid: false,
+            is_expired: false,
+            email: None,
+        };
+        let Some(token) = InviteToken::from_submitted(raw) else {
+            return Ok(unknown);
+        };
+        let Some(invite) = self.store.get(token.invite_id()).await? else {
+            return Ok(unknown);
+        };
+        if !invite.token_hash.matches(&token) {
+            return Ok(unknown);
+        }
+        let status = invite.effective_status(self.clock.now());
+        Ok(CheckTokenResponse {
+            is_valid: status == EffectiveStatus::Pending,
+            is_expired: status == EffectiveStatus::Expired,
+            email: Some(invite.email),
+        })
+    }
+
+    /// userInvite.
+    pub async fn get(&self, caller: &Caller, id: InviteId) -> Result<InviteView, InviteError> {
+        match self.store.get(id).await? {
+            Some(invite) if caller.can_see(&invite) => Ok(invite.view(self.clock.now())),
+            _ => Err(Refusal::NotFound.into()),
+        }
+    }
+
+    /// userInvites: one tenant's invites, filtered, sorted and paged.
+    pub async fn list(&self, caller: &Caller, params: ListParams) -> Result<ListResponse, InviteError> {
+        let tenant_id = match (params.tenant_id, caller.tenant_id) {
+            (Some(tenant), _) if caller.may_act_in(tenant) => tenant,
+            (Some(_), _) => return Err(Refusal::Forbidden("only a super admin may list another tenant").into()),
+            (None, Some(own)) => own,
+            (None, None) if caller.super_admin => {
+                return Err(InviteError::Invalid(vec![FieldError::new(
+                    "tenantId",
+                    "is required with a super admin token that names no tenant",
+                )]));
+            }
+            (None, None) => return Err(Refusal::Forbidden("the token names no tenant").into()),
+        };
+        let mut query = ListQuery {
+            tenant_id,
+            statuses: params.statuses,
+            email: params.email,
+            created_by: params.created_by,
+            accepted_by: params.accepted_by,
+            search: params.search,
+            sort: params.sort,
+            order: params.order,
+            limit: params.limit,
+            start: PageStart::Offset(params.offset.unwrap_or(0)),
+        };
+        if let Some(cursor) = &params.cursor {
+            let after = self.cursors.decode(&query, cursor).ok_or_else(|| {
+                InviteError::Invalid(vec![FieldError::new(
+                    "cursor",
+                    "is not a cursor of this query; list again without it",
+                )])
+            })?;
+            query.start = PageStart::After(after);
+        }
+        let now = self.clock.now();
+        let page = self.store.list(&query, now).await?;
+        let next_cursor = page
+            .items
+            .last()
+            .filter(|_| page.has_more)
+            .map(|last| self.cursors.encode(&query, query.sort_key(last, now)));
+        Ok(ListResponse {
+            total_count: page.total_count,
+            data: page.items.iter().map(|i| i.view(now)).collect(),
+            next_cursor,
+        })
+    }
+}

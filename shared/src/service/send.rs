@@ -1,0 +1,217 @@
+//! sendUserInvites: many invitees in one request, each created (or refused) on its own,
+//! and an optional idempotency key that makes a repeat replay the first answer.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Duration, Utc};
+use futures::StreamExt;
+use serde::{Deserialize, Serialize};
+
+use super::{IDEMPOTENCY_LEASE_SECONDS, InviteError, InviteService};
+use crate::domain::{
+    Caller, EmailStatus, ErrorCode, FieldError, IDEMPOTENCY_WINDOW_HOURS, Invite, InviteId, InviteToken, InviteView,
+    NewInvite, Refusal, TenantId, UserId,
+};
+use crate::operation::Operation;
+use crate::requests::{NewInvitee, SendRequest};
+use crate::store::{IdempotencyBegin, IdempotencyKey, IdempotencyRecord};
+use crate::telemetry::{self, Metric};
+
+/// How many invites of one send are written at once.
+const SEND_CONCURRENCY: usize = 8;
+
+/// `sendUserInvites`' answer, in request order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SendResponse {
+    pub success: Vec<InviteView>,
+    pub errors: Vec<SendError>,
+}
+
+/// One invitee that was not invited, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SendError {
+    /// Position of the invitee in the request.
+    pub index: usize,
+    pub email: Option<String>,
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl InviteService {
+    /// sendUserInvites. With an idempotency key (and the request's fingerprint), a
+    /// repeat within 24 hours replays the first response and creates nothing.
+    pub async fn send(
+        &self,
+        caller: &Caller,
+        request: SendRequest,
+        idempotency: Option<(String, String)>,
+    ) -> Result<SendResponse, InviteError> {
+        if !caller.may_act_in(request.tenant_id) {
+            return Err(Refusal::Forbidden("you may only invite into your own tenant").into());
+        }
+        let foreign_creator = request
+            .invitees
+            .iter()
+            .flatten()
+            .any(|i| i.created_by.is_some_and(|by| by != caller.user_id));
+        if foreign_creator && !caller.super_admin {
+            return Err(Refusal::Forbidden("createdByUserId must be your own user id").into());
+        }
+        let Some((key, fingerprint)) = idempotency else {
+            return self.send_now(caller, request).await;
+        };
+        let key = IdempotencyKey {
+            tenant_id: request.tenant_id,
+            user_id: caller.user_id,
+            key,
+        };
+        let now = self.clock.now();
+        let claim = IdempotencyRecord {
+            fingerprint,
+            response: None,
+            expires_at: now + Duration::seconds(IDEMPOTENCY_LEASE_SECONDS),
+        };
+        match self.store.begin_idempotent(&key, &claim, now).await? {
+            IdempotencyBegin::Claimed => {}
+            IdempotencyBegin::Replay(response) => {
+                return serde_json::from_value(response).map_err(InviteError::internal);
+            }
+            IdempotencyBegin::InProgress => return Err(InviteError::IdempotencyKeyInProgress),
+            IdempotencyBegin::Mismatch => return Err(InviteError::IdempotencyKeyReused),
+        }
+        match self.send_now(caller, request).await {
+            Ok(response) => {
+                // Only a token's hash is ever stored (invariant 1): the replayed response
+                // leaves out the one-time `acceptUrl`; a resend issues a new link.
+                let mut replay = response.clone();
+                for view in &mut replay.success {
+                    view.accept_url = None;
+                }
+                let record = IdempotencyRecord {
+                    response: Some(serde_json::to_value(&replay).map_err(InviteError::internal)?),
+                    expires_at: self.clock.now() + Duration::hours(IDEMPOTENCY_WINDOW_HOURS),
+                    ..claim
+                };
+                if let Err(e) = self.store.complete_idempotent(&key, &record).await {
+                    // The invites exist; the key stays claimed until its lease runs out.
+                    tracing::error!(error = %telemetry::describe(&e), "could not record an idempotent response");
+                }
+                Ok(response)
+            }
+            Err(e) => {
+                if let Err(release) = self.store.release_idempotent(&key).await {
+                    tracing::error!(error = %telemetry::describe(&release), "could not release an idempotency key");
+                }
+                Err(e)
+            }
+        }
+    }
+
+    async fn send_now(&self, caller: &Caller, request: SendRequest) -> Result<SendResponse, InviteError> {
+        let now = self.clock.now();
+        let expiry = Duration::days(i64::from(
+            request.expires_in_days.unwrap_or(self.settings.default_expiry_days),
+        ));
+        let tenant_id = request.tenant_id;
+        let send_email = request.send_email;
+        // Duplicates within the request are settled here, in request order, so the first
+        // one wins deterministically; the store settles them across requests.
+        let mut seen = HashSet::new();
+        let plans: Vec<Result<NewInvitee, SendError>> = request
+            .invitees
+            .into_iter()
+            .enumerate()
+            .map(|(index, invitee)| match invitee {
+                Err(rejected) => Err(SendError {
+                    index,
+                    email: rejected.email,
+                    code: ErrorCode::ValidationFailed,
+                    message: describe_field_errors(index, &rejected.errors),
+                }),
+                Ok(invitee) if !seen.insert(invitee.email.canonical().to_owned()) => Err(SendError {
+                    index,
+                    email: Some(invitee.email.as_given().to_owned()),
+                    code: ErrorCode::DuplicatePendingInvite,
+                    message: "the same email appears earlier in this request".into(),
+                }),
+                Ok(invitee) => Ok(invitee),
+            })
+            .collect();
+        let outcomes: Vec<Result<InviteView, SendError>> = futures::stream::iter(plans.into_iter().enumerate())
+            .map(|(index, plan)| async move {
+                let invitee = plan?;
+                let email = invitee.email.as_given().to_owned();
+                let created_by = invitee.created_by.unwrap_or(caller.user_id);
+                self.create_one(tenant_id, created_by, invitee, expiry, send_email, now)
+                    .await
+                    .map_err(|e| SendError {
+                        index,
+                        email: Some(email),
+                        code: e.code(),
+                        message: e.to_string(),
+                    })
+            })
+            .buffered(SEND_CONCURRENCY)
+            .collect()
+            .await;
+        // If storage failed every write, say so as a whole: nothing was created.
+        let all_unavailable = outcomes
+            .iter()
+            .all(|o| matches!(o, Err(e) if e.code == ErrorCode::Unavailable));
+        if !outcomes.is_empty() && all_unavailable {
+            return Err(InviteError::Unavailable("no invite could be stored".into()));
+        }
+        let (success, errors): (Vec<_>, Vec<_>) = outcomes.into_iter().partition(Result::is_ok);
+        let success: Vec<InviteView> = success.into_iter().flatten().collect();
+        let errors: Vec<SendError> = errors.into_iter().filter_map(Result::err).collect();
+        self.count(Metric::InvitesSent, Operation::SendUserInvites.name(), success.len());
+        Ok(SendResponse { success, errors })
+    }
+
+    async fn create_one(
+        &self,
+        tenant_id: TenantId,
+        created_by: UserId,
+        invitee: NewInvitee,
+        expiry: Duration,
+        send_email: bool,
+        now: DateTime<Utc>,
+    ) -> Result<InviteView, InviteError> {
+        let id = InviteId::random();
+        let token = InviteToken::generate(id);
+        let email_status = if send_email {
+            EmailStatus::Queued
+        } else {
+            EmailStatus::Skipped
+        };
+        let issue = NewInvite {
+            id,
+            tenant_id,
+            email: &invitee.email,
+            created_by,
+            token_hash: token.hash(),
+            email_status,
+            expires_at: now + expiry,
+        };
+        let invite = Invite {
+            first_name: invitee.first_name.map(|n| n.into_inner()),
+            last_name: invitee.last_name.map(|n| n.into_inner()),
+            locale: invitee.locale.as_str().to_owned(),
+            roles: invitee.roles.into_strings(),
+            data: invitee.data.into_inner(),
+            ..Invite::issued(issue, now)
+        };
+        self.store.insert(&invite, now).await?;
+        Ok(self.issued(&invite, &token, send_email))
+    }
+}
+
+/// One line for an invitee's field errors, with paths relative to the invitee.
+fn describe_field_errors(index: usize, errors: &[FieldError]) -> String {
+    let prefix = format!("userInvites.userInvites[{index}].");
+    errors
+        .iter()
+        .map(|e| format!("{} {}", e.field.strip_prefix(&prefix).unwrap_or(&e.field), e.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}

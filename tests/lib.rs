@@ -1,1 +1,0 @@
-//! Test support lives in the test binary; this library is empty.
