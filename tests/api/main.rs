@@ -1,11 +1,13 @@
 //! Black-box tests of the whole API over HTTP, against `invites-local` on port 0.
 
+// The support library, under the name these tests have always used for it.
+use invites_tests as helpers;
+
 mod cancel;
 mod delivery;
 mod email;
 mod expiry;
 mod hardening;
-mod helpers;
 mod idempotency;
 mod jwt;
 mod lifecycle;
@@ -13,6 +15,7 @@ mod list;
 mod observability;
 mod openapi;
 mod persistence;
+mod public_keys;
 mod races;
 mod resend;
 mod send;

@@ -9,8 +9,8 @@ use std::io;
 use std::sync::{Arc, Mutex};
 
 use chrono::Duration;
+use invites_shared::domain::InviteToken;
 use invites_shared::telemetry;
-use invites_shared::token::InviteToken;
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
 use tracing_subscriber::EnvFilter;

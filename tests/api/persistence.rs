@@ -106,7 +106,7 @@ async fn an_email_still_queued_when_the_server_stopped_goes_out_at_the_next_star
         let now = app.now();
         let mut queued = current.next_version(now);
         queued.email_status = invites_shared::domain::EmailStatus::Queued;
-        queued.token_hash = invites_shared::token::InviteToken::generate(id).hash();
+        queued.token_hash = invites_shared::domain::InviteToken::generate(id).hash();
         queued.send_count += 1;
         store.replace(&current, &queued, now).await.unwrap();
     }

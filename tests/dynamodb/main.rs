@@ -1,16 +1,10 @@
 //! DynamoDB-only tests, through a fault-injecting proxy in front of moto: the calls each
 //! operation makes, and what every write path does when DynamoDB fails.
 
-#[path = "../api/helpers.rs"]
-mod helpers;
-// Shared with the lambda test binary, which uses the SES faults.
-#[allow(dead_code)]
-mod proxy;
-
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, json_of, problem, spawn_app_on_dynamodb};
-use crate::proxy::{Fault, FaultProxy};
+use invites_tests::proxy::{Fault, FaultProxy};
+use invites_tests::{TestApp, json_of, problem, spawn_app_on_dynamodb};
 
 async fn app_behind_proxy() -> (TestApp, FaultProxy) {
     let proxy = FaultProxy::start().await;

@@ -5,18 +5,17 @@
 use std::sync::Arc;
 
 use futures::future::join_all;
-use invites_shared::auth::Caller;
-use invites_shared::domain::{EmailStatus, InviteId, InviteStatus, TenantId, UserId};
+use invites_shared::domain::{Caller, EmailStatus, InviteId, InviteStatus, TenantId, UserId};
 use invites_shared::dynamo::{self, DynamoStore};
 use invites_shared::email::SesMailer;
-use invites_shared::lambda::{build_service, handle_stream};
+use invites_shared::lambda::build_service;
 use invites_shared::requests::ResendRequest;
-use invites_shared::service::{InviteService, StreamDelivery};
+use invites_shared::service::InviteService;
 use invites_shared::store::InviteStore;
 use serde_json::{Value, json};
 
-use crate::proxy::{Fault, FaultProxy};
 use crate::{read_json, root, seed_fixtures};
+use invites_tests::proxy::{Fault, FaultProxy};
 
 const SEND_EMAIL: &str = "/v2/email/outbound-emails";
 
@@ -46,7 +45,7 @@ async fn mailroom() -> Mailroom {
     config.sender_email = Some(sender.clone());
     let proxy = FaultProxy::start_for(ses_endpoint()).await;
     let mailer = SesMailer::new(SesMailer::client_from_env(Some(&proxy.url)).await, sender, None);
-    let service = build_service(&config, store.clone(), Arc::new(mailer), Arc::new(StreamDelivery));
+    let service = build_service(&config, store.clone(), Arc::new(mailer));
     let fixtures = read_json(&root().join("events/fixtures.json"));
     Mailroom {
         service,
@@ -65,6 +64,13 @@ fn ses_endpoint() -> String {
 
 fn queued_event() -> Value {
     read_json(&root().join("events/invite-mailer/queued.json"))
+}
+
+/// The stream batch `event` through the mailer's handler, parsed and answered as Lambda
+/// does: JSON in, JSON out.
+async fn handle_stream(service: &InviteService, event: Value) -> Value {
+    let event = serde_json::from_value(event).expect("a DynamoDB stream event");
+    serde_json::to_value(invites_shared::lambda::handle_stream(service, event).await).expect("a JSON response")
 }
 
 impl Mailroom {
@@ -250,12 +256,7 @@ async fn storage_trouble_is_reported_so_the_stream_retries_the_record() {
     let client = dynamo::client_from_env(None).await;
     let missing = Arc::new(DynamoStore::new(client, "no-such-table"));
     let (config, _) = seed_fixtures(EmailStatus::Queued, Some(&room.email)).await;
-    let service = build_service(
-        &config,
-        missing,
-        Arc::new(invites_shared::email::NoSender),
-        Arc::new(StreamDelivery),
-    );
+    let service = build_service(&config, missing, Arc::new(invites_shared::email::NoSender));
     let response = handle_stream(&service, queued_event()).await;
     let sequence = queued_event()["Records"][0]["dynamodb"]["SequenceNumber"].clone();
     assert_eq!(

@@ -4,11 +4,6 @@
 //! table's, its policies are least-privilege, and its table is the code's table; and the
 //! stream-driven mailer (mailer.rs).
 
-// Shared with the dynamodb test binary, which uses the rest of it.
-#[allow(dead_code)]
-#[path = "../dynamodb/proxy.rs"]
-mod proxy;
-
 mod mailer;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -17,14 +12,14 @@ use std::sync::Arc;
 
 use chrono::{Duration, Utc};
 use invites_shared::config::{Config, DEVELOPMENT_JWT_SECRET};
-use invites_shared::domain::{EmailAddress, EmailStatus, Invite, InviteId, NewInvite, TenantId, UserId};
+use invites_shared::domain::{EmailAddress, EmailStatus, Invite, InviteId, InviteToken, NewInvite, TenantId, UserId};
 use invites_shared::dynamo::{self, DynamoStore, LIST_INDEXES, PARTITION_KEY, SORT_KEY, TENANT_KEY, TTL_ATTRIBUTE};
 use invites_shared::email::NoSender;
-use invites_shared::http::{Api, Operation, ROUTES};
+use invites_shared::http::{Api, ROUTES};
+use invites_shared::operation::Operation;
 use invites_shared::store::InviteStore;
-use invites_shared::token::InviteToken;
 use serde_json::Value;
-use serde_yaml_ng::Value as Yaml;
+use yaml_serde::Value as Yaml;
 
 pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
@@ -176,7 +171,7 @@ async fn a_function_serves_only_its_own_route() {
 
 fn template() -> Yaml {
     let text = std::fs::read_to_string(root().join("template.yaml")).unwrap();
-    serde_yaml_ng::from_str(&text).expect("template.yaml is YAML")
+    yaml_serde::from_str(&text).expect("template.yaml is YAML")
 }
 
 fn resources_of_type<'a>(template: &'a Yaml, kind: &str) -> Vec<(&'a str, &'a Yaml)> {
@@ -223,8 +218,9 @@ fn every_operation_has_its_crate_its_events_and_its_template_function() {
             .unwrap_or_else(|_| panic!("functions/{name} has no crate"));
         assert!(manifest.contains(&format!("name = \"{name}\"")));
         let main = std::fs::read_to_string(root().join("functions").join(name).join("src/main.rs")).unwrap();
+        // The endpoint type of the same name, whose route `a_function_serves_only_its_own_route` checks.
         assert!(
-            main.contains(&format!("Operation::{operation:?}")),
+            main.contains(&format!("lambda::run::<{operation:?}>()")),
             "functions/{name} serves {operation:?}"
         );
         for kind in ["success", "error"] {

@@ -1,0 +1,267 @@
+//! `spawn_app`: `invites-local` on port 0 with a fresh data folder (or a fresh
+//! DynamoDB table) and a clock the test controls, and tokens for any caller.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::Duration;
+use invites_local::{LocalOptions, RunningServer};
+use invites_shared::auth::Claims;
+use invites_shared::clock::{Clock, ManualClock};
+use invites_shared::config::Config;
+use tempfile::TempDir;
+use uuid::Uuid;
+
+use crate::keys::TestKey;
+
+pub const ACCEPT_URL: &str = "https://app.example.com/accept-invite?token={token}";
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub clock: Arc<ManualClock>,
+    /// The tenant and user most tests act as.
+    pub tenant: Uuid,
+    pub user: Uuid,
+    secret: String,
+    /// The key tokens are signed with, when the server takes a public key instead of the secret.
+    key: Option<Arc<TestKey>>,
+    vars: HashMap<String, String>,
+    data_dir: TempDir,
+    dynamodb_endpoint: Option<String>,
+    server: Option<RunningServer>,
+}
+
+/// A server with the default configuration.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// Which store the suite runs against: `INVITES_TEST_STORE=dynamodb` gives every
+/// test a fresh table on the DynamoDB server at `AWS_ENDPOINT_URL` (the test command
+/// starts moto for it); otherwise the embedded store in a fresh data folder.
+async fn store_vars() -> Vec<(String, String)> {
+    match std::env::var("INVITES_TEST_STORE").as_deref() {
+        Err(_) | Ok("embedded") => vec![],
+        Ok("dynamodb") => {
+            assert!(
+                std::env::var("AWS_ENDPOINT_URL").is_ok(),
+                "INVITES_TEST_STORE=dynamodb needs AWS_ENDPOINT_URL (run scripts/test.sh)"
+            );
+            let table = format!("invites-test-{}", Uuid::new_v4());
+            let client = invites_shared::dynamo::client_from_env(None).await;
+            invites_shared::dynamo::create_table(&client, &table)
+                .await
+                .expect("the test table is created");
+            vec![("INVITES_TABLE_NAME".to_owned(), table)]
+        }
+        Ok(other) => panic!("INVITES_TEST_STORE={other:?}: use embedded or dynamodb"),
+    }
+}
+
+/// A server with extra configuration variables (`INVITES_JWT_ISSUER`, ...).
+pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
+    let mut all: Vec<(String, String)> = store_vars().await;
+    all.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    spawn(all, None).await
+}
+
+/// A server that verifies tokens with `key`'s public key (`INVITES_JWT_PUBLIC_KEY`),
+/// and whose tokens (`user_token`, `token_for`, ...) are signed with it.
+pub async fn spawn_app_signed_by(key: TestKey) -> TestApp {
+    let pem = key.public_pem();
+    let mut app = spawn_app_with(&[
+        ("INVITES_JWT_PUBLIC_KEY", pem.as_str()),
+        ("INVITES_JWT_ALGORITHM", key.algorithm_name()),
+    ])
+    .await;
+    app.key = Some(Arc::new(key));
+    app
+}
+
+/// A server on a fresh DynamoDB table that it reaches through `endpoint` (a proxy in
+/// front of the moto server at `AWS_ENDPOINT_URL`).
+pub async fn spawn_app_on_dynamodb(endpoint: &str) -> TestApp {
+    let table = format!("invites-test-{}", Uuid::new_v4());
+    let client = invites_shared::dynamo::client_from_env(None).await;
+    invites_shared::dynamo::create_table(&client, &table)
+        .await
+        .expect("the test table is created");
+    spawn(
+        vec![("INVITES_TABLE_NAME".to_owned(), table)],
+        Some(endpoint.to_owned()),
+    )
+    .await
+}
+
+async fn spawn(vars: Vec<(String, String)>, dynamodb_endpoint: Option<String>) -> TestApp {
+    // The server's warnings and errors, shown by the test runner when a test fails.
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter(std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()))
+        .try_init();
+    let secret = format!("test-secret-{}", Uuid::new_v4());
+    let mut all: HashMap<String, String> = HashMap::from([
+        ("INVITES_JWT_SECRET".to_owned(), secret.clone()),
+        ("INVITES_ACCEPT_URL".to_owned(), ACCEPT_URL.to_owned()),
+    ]);
+    all.extend(vars);
+    let mut app = TestApp {
+        address: String::new(),
+        client: reqwest::Client::new(),
+        clock: Arc::new(ManualClock::starting_now()),
+        tenant: Uuid::new_v4(),
+        user: Uuid::new_v4(),
+        secret,
+        key: None,
+        vars: all,
+        data_dir: tempfile::tempdir().expect("a temporary data folder"),
+        dynamodb_endpoint,
+        server: None,
+    };
+    app.start().await;
+    app
+}
+
+impl TestApp {
+    /// Starts the server on the data folder (or table) it had.
+    pub async fn start(&mut self) {
+        let vars = self.vars.clone();
+        let config = Config::from_lookup(|name| vars.get(name).cloned(), None).expect("test configuration");
+        let options = LocalOptions {
+            listen: "127.0.0.1:0".into(),
+            data_dir: self.data_dir.path().to_path_buf(),
+            config,
+            clock: self.clock.clone(),
+            dynamodb_endpoint: self.dynamodb_endpoint.clone(),
+        };
+        let server = invites_local::start(options).await.expect("the server starts");
+        self.address = format!("http://{}", server.addr);
+        self.server = Some(server);
+    }
+
+    /// Stops the server gracefully and starts it again on the same data folder.
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        self.start().await;
+    }
+
+    /// Stops the server gracefully; `start` brings it back.
+    pub async fn stop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.stop().await.expect("the server stops");
+        }
+    }
+
+    /// The store the server uses, opened directly: only while the server is stopped
+    /// (the embedded store's file admits one process at a time).
+    pub async fn open_store(&self) -> std::sync::Arc<dyn invites_shared::store::InviteStore> {
+        match self.vars.get("INVITES_TABLE_NAME") {
+            None => std::sync::Arc::new(
+                invites_local::store::EmbeddedStore::open(&self.data_dir.path().join("invites.redb"))
+                    .expect("the store opens"),
+            ),
+            Some(table) => {
+                let client = invites_shared::dynamo::client_from_env(self.dynamodb_endpoint.as_deref()).await;
+                std::sync::Arc::new(invites_shared::dynamo::DynamoStore::new(client, table))
+            }
+        }
+    }
+
+    /// Everything the store holds, as text: the redb file, or a scan of the DynamoDB table.
+    pub async fn stored_data(&self) -> String {
+        match self.vars.get("INVITES_TABLE_NAME") {
+            None => {
+                String::from_utf8_lossy(&std::fs::read(self.data_dir.path().join("invites.redb")).unwrap()).into_owned()
+            }
+            Some(table) => {
+                let client = invites_shared::dynamo::client_from_env(None).await;
+                let mut items = String::new();
+                let mut start = None;
+                loop {
+                    let page = client
+                        .scan()
+                        .table_name(table)
+                        .set_exclusive_start_key(start)
+                        .send()
+                        .await
+                        .unwrap();
+                    items.push_str(&format!("{:?}", page.items()));
+                    start = page.last_evaluated_key().cloned();
+                    if start.is_none() {
+                        return items;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Waits until the server's mail worker has delivered everything queued.
+    pub async fn settle(&self) {
+        if let Some(server) = &self.server {
+            server.settle().await;
+        }
+    }
+
+    /// The server's configuration variable `name`.
+    pub fn var(&self, name: &str) -> Option<String> {
+        self.vars.get(name).cloned()
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir.path().to_path_buf()
+    }
+
+    pub fn advance(&self, by: Duration) {
+        self.clock.advance(by);
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// A token signed with the server's secret, expiring in an hour.
+    pub fn token_for(&self, sub: Uuid, tenant: Option<Uuid>, super_admin: bool) -> String {
+        let claims = Claims {
+            sub: sub.to_string(),
+            tenant_id: tenant.map(|t| t.to_string()),
+            super_admin,
+            exp: (chrono::Utc::now() + Duration::hours(1)).timestamp() as u64,
+            iss: self.vars.get("INVITES_JWT_ISSUER").cloned(),
+            aud: self.vars.get("INVITES_JWT_AUDIENCE").cloned(),
+        };
+        self.sign(&claims)
+    }
+
+    pub fn sign(&self, claims: &impl serde::Serialize) -> String {
+        if let Some(key) = &self.key {
+            return key.sign(None, claims);
+        }
+        jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+            claims,
+            &jsonwebtoken::EncodingKey::from_secret(self.secret.as_bytes()),
+        )
+        .unwrap()
+    }
+
+    /// Signs with the server's secret but another HMAC algorithm.
+    pub fn sign_with(&self, algorithm: jsonwebtoken::Algorithm, claims: &impl serde::Serialize) -> String {
+        jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(algorithm),
+            claims,
+            &jsonwebtoken::EncodingKey::from_secret(self.secret.as_bytes()),
+        )
+        .unwrap()
+    }
+
+    /// The default caller: `self.user` in `self.tenant`.
+    pub fn user_token(&self) -> String {
+        self.token_for(self.user, Some(self.tenant), false)
+    }
+
+    pub fn super_admin_token(&self) -> String {
+        self.token_for(Uuid::new_v4(), None, true)
+    }
+}
