@@ -22,6 +22,11 @@ export interface ServerClientOptions extends CommonOptions {
   signer: Signer;
   /** The tenant of `asUser(id)` when neither the call nor `asUser` names one. */
   tenantId?: string;
+  /**
+   * The roles a user may grant (the token's `roles` claim) when `asUser` names none:
+   * the roles your app knows the user to hold, as ROQ knows them.
+   */
+  userRoles?: readonly string[] | ((userId: string) => readonly string[] | Promise<readonly string[]>);
   /** The `sub` of `asSuperAdmin()` tokens; default the nil UUID. */
   superAdminUserId?: string;
   /** Lifetime of each minted token, in seconds; default 300. */
@@ -41,7 +46,7 @@ export interface BrowserClientOptions extends CommonOptions {
 export interface AsUserOptions {
   /** The tenant to act in; default the tenant of the call (a send's body), else the client's. */
   tenantId?: string;
-  /** The roles the user may grant (the token's `roles` claim). */
+  /** The roles the user may grant (the token's `roles` claim); default the client's `userRoles`. */
   roles?: readonly string[];
   /** The user's display name (the token's `name` claim), shown as the inviter. */
   name?: string;
@@ -113,11 +118,13 @@ export function createClient(options: ServerClientOptions | BrowserClientOptions
       requireId("asUser", userId);
       return new Api(
         http,
-        ({ tenantId, signal }) =>
-          minter.token(
-            { sub: userId, tenantId: as.tenantId ?? tenantId ?? server.tenantId, roles: as.roles, name: as.name },
+        async ({ tenantId, signal }) => {
+          const roles = as.roles ?? (typeof server.userRoles === "function" ? await server.userRoles(userId) : server.userRoles);
+          return minter.token(
+            { sub: userId, tenantId: as.tenantId ?? tenantId ?? server.tenantId, roles, name: as.name },
             signal,
-          ),
+          );
+        },
         options.retry,
       );
     },

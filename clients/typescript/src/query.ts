@@ -22,10 +22,15 @@ export type EqualToFilter<T, Field extends string> = { equalTo: T } & NotEqualit
 };
 
 /** `equalTo` one status, or `valueIn` several. */
-export type StatusFilter = ({ equalTo: InviteStatus; valueIn?: undefined } | { valueIn: readonly InviteStatus[]; equalTo?: undefined }) &
+type OneOf = Refused<"filter.status takes equalTo or valueIn, not both">;
+export type StatusFilter = (
+  | { equalTo: InviteStatus; valueIn?: OneOf }
+  | { valueIn: readonly InviteStatus[]; equalTo?: OneOf }
+) &
   NotEquality<"status">;
 
-type NoFilterOn<Field extends string> = Refused<`filter.${Field} cannot be mapped: the API does not filter by ${Field}`>;
+/** A field ROQ filters by and the API does not; a string type, so the compiler prints why. */
+type NoFilterOn<Field extends string, Hint extends string = ""> = `filter.${Field} cannot be mapped: the API does not filter by it${Hint}`;
 
 /** ROQ's `filter`, as far as the API can apply it. */
 export interface UserInviteFilter {
@@ -39,9 +44,9 @@ export interface UserInviteFilter {
   acceptedByUserId?: EqualToFilter<string, "acceptedByUserId">;
   /** `tenantId=`: a user may name only its own tenant; a super admin any. */
   tenantId?: EqualToFilter<string, "tenantId">;
-  id?: NoFilterOn<"id; use userInvite({ id })">;
-  firstName?: NoFilterOn<"firstName; use search">;
-  lastName?: NoFilterOn<"lastName; use search">;
+  id?: NoFilterOn<"id", "; use userInvite({ id })">;
+  firstName?: NoFilterOn<"firstName", "; use search">;
+  lastName?: NoFilterOn<"lastName", "; use search">;
   locale?: NoFilterOn<"locale">;
   roles?: NoFilterOn<"roles">;
   createdAt?: NoFilterOn<"createdAt">;
@@ -120,7 +125,8 @@ export function toListQuery(args: UserInvitesArgs = {}): ListQuery {
       if (ops.length !== 1) refuse("filter.status with other than one of equalTo, valueIn");
       const [op, value] = ops[0]!;
       if (op === "equalTo") query.status = [value as InviteStatus];
-      else if (op === "valueIn") query.status = [...(value as InviteStatus[])];
+      else if (op === "valueIn" && Array.isArray(value) && value.length > 0) query.status = [...(value as InviteStatus[])];
+      else if (op === "valueIn") refuse("filter.status.valueIn that is empty or not a list");
       else refuse(`filter.status.${op}`);
     } else if ((EQUAL_TO_FIELDS as readonly string[]).includes(field)) {
       if (ops.length !== 1 || ops[0]![0] !== "equalTo") {
