@@ -94,7 +94,7 @@ export class Api implements UserInvitesApi {
     const bytes = JSON.stringify(args);
     for (let attempt = 1; ; attempt++) {
       try {
-        const authorization = await this.#bearer(args?.userInvites?.tenantId, signal);
+        const authorization = await this.#bearer(tenantOf(args), signal);
         return await this.#call(signal, () =>
           this.#http.POST("/user-invites", {
             body: args,
@@ -197,7 +197,11 @@ export class Api implements UserInvitesApi {
     let cursor: string | undefined;
     do {
       const page = await this.userInvites(cursor === undefined ? args : { ...args, cursor }, options);
-      yield* page.data;
+      for (const invite of page.data) {
+        // An abort stops the iteration at once, not at the next page.
+        options.signal?.throwIfAborted();
+        yield invite;
+      }
       cursor = page.nextCursor ?? undefined;
     } while (cursor !== undefined);
   }
@@ -241,6 +245,18 @@ export class Api implements UserInvitesApi {
     return answer.data as T;
   }
 }
+
+/**
+ * The tenant a send acts in, for its token: the body's, when it is a UUID. Anything else
+ * stays out of the token (which the API would refuse as a whole, 401) so that the API
+ * can answer what is wrong with the body (400, naming the field).
+ */
+function tenantOf(args: SendUserInvitesRequest): string | undefined {
+  const tenantId: unknown = args?.userInvites?.tenantId;
+  return typeof tenantId === "string" && UUID.test(tenantId) ? tenantId : undefined;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A v4 UUID, also where `crypto.randomUUID` is missing (a browser page over http). */
 export function randomUuid(): string {

@@ -120,7 +120,8 @@ describe("an invite's whole life", () => {
     assert.equal(accepted.status, "accepted");
     assert.equal(accepted.acceptedByUserId, john.userId);
     assert.equal((await client.asUser(admin).userInvite({ id: johnInvite.id })).status, "accepted");
-    assert.deepEqual(await client.checkUserInviteToken(johnToken), { isValid: false, isExpired: false, email: null });
+    // The token is still the invite's (so it tells its email), but no longer valid.
+    assert.deepEqual(await client.checkUserInviteToken(johnToken), { isValid: false, isExpired: false, email: john.email });
   });
 
   test("cancelUserInvite cancels a pending invite", async () => {
