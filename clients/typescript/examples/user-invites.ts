@@ -1,0 +1,7 @@
+import { roqClient } from "./roq-client.js";
+
+const userInvitesData = await roqClient.asSuperAdmin().userInvites({
+  limit: 10
+})
+
+export { userInvitesData };
