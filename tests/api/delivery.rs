@@ -86,6 +86,7 @@ async fn every_accepted_address_can_be_mailed() {
             json!([
                 { "email": "a+tag@example.com" },
                 { "email": "ünicode@example.com" },
+                { "email": "kunde@bücher.example" },
                 { "email": "x@sub.example.co.uk" },
                 { "email": "o'neil@example.com" },
                 { "email": "\"john doe\"@example.com" },
@@ -102,8 +103,22 @@ async fn every_accepted_address_can_be_mailed() {
     let failed = invalid_indexes(&body);
     assert_eq!(
         failed,
-        [4, 5],
-        "quoted local parts cannot be delivered, so they are refused"
+        [1, 5, 6],
+        "non-ASCII mailboxes and quoted local parts cannot be delivered, so they are refused"
     );
-    assert_eq!(app.outbox().await.len(), 4);
+    let outbox = app.outbox().await;
+    assert_eq!(outbox.len(), 4);
+    // A Unicode domain is mailed in its ASCII form; the invite keeps the address as given.
+    assert!(
+        outbox.iter().any(|m| m.to == "kunde@xn--bcher-kva.example"),
+        "{:?}",
+        outbox.iter().map(|m| &m.to).collect::<Vec<_>>()
+    );
+    assert!(
+        body["success"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["email"] == "kunde@bücher.example")
+    );
 }

@@ -292,27 +292,27 @@ async fn email_filter_matches_case_insensitively_and_exactly() {
 #[tokio::test]
 async fn case_beyond_ascii_is_folded_alike_by_the_slot_the_filter_and_search() {
     let app = spawn_app().await;
-    app.invite_with(json!({ "email": "Straße@Example.com", "firstName": "ΣΟΦΙΑΣ" }))
+    app.invite_with(json!({ "email": "info@Straße.example", "firstName": "ΣΟΦΙΑΣ" }))
         .await;
     // The pending slot: a case variant is the same address.
     let again = json_of(
         app.send(
             &app.user_token(),
             app.tenant,
-            json!([{ "email": "STRASSE@example.com" }]),
+            json!([{ "email": "INFO@STRASSE.example" }]),
         )
         .await,
         200,
     )
     .await;
     assert_eq!(again["errors"][0]["code"], "DUPLICATE_PENDING_INVITE", "{again}");
-    for variant in ["strasse@example.com", "STRASSE@EXAMPLE.COM", "straße@example.com"] {
+    for variant in ["info@strasse.example", "INFO@STRASSE.EXAMPLE", "info@straße.example"] {
         let page = app.list(&format!("email={}", enc(variant))).await;
-        assert_eq!(emails(&page), ["Straße@Example.com"], "{variant}");
+        assert_eq!(emails(&page), ["info@Straße.example"], "{variant}");
     }
     for needle in ["STRASSE", "straße", "σοφιας", "σοφιασ", "ΣΟΦΙΑΣ"] {
         let page = app.list(&format!("search={}", enc(needle))).await;
-        assert_eq!(emails(&page), ["Straße@Example.com"], "{needle}");
+        assert_eq!(emails(&page), ["info@Straße.example"], "{needle}");
     }
 }
 

@@ -8,6 +8,7 @@ mod delivery;
 mod email;
 mod expiry;
 mod hardening;
+mod hostile_inputs;
 mod idempotency;
 mod jwt;
 mod lifecycle;

@@ -322,3 +322,30 @@ async fn who_accepted_cannot_be_cleared() {
     assert_eq!(response.status(), 409);
     assert_eq!(app.fetch(&invite["id"]).await["acceptedByUserId"], user.to_string());
 }
+
+#[tokio::test]
+async fn a_closed_invite_is_not_touched_even_by_a_patch_that_changes_nothing() {
+    let app = spawn_app().await;
+    let canceled = app.invite("closed@example.com").await;
+    let canceled = json_of(app.cancel(&canceled["id"]).await, 200).await;
+    let expired = app.invite("old@example.com").await;
+    app.advance(Duration::days(8));
+    for (invite, status) in [(&canceled, "canceled"), (&expired, "expired")] {
+        let p = problem(
+            patch(
+                &app,
+                &invite["id"],
+                &app.user_token(),
+                json!({ "acceptedByUserId": null }),
+            )
+            .await,
+            409,
+            "INVITE_NOT_PENDING",
+        )
+        .await;
+        assert!(p["detail"].as_str().unwrap().contains(status), "{p}");
+        let after = app.fetch(&invite["id"]).await;
+        assert_eq!(after["updatedAt"], invite["updatedAt"], "{status}: updatedAt moved");
+        assert_eq!(after["status"], status);
+    }
+}

@@ -1,19 +1,27 @@
+use std::net::Ipv4Addr;
+
 use const_format::formatcp;
 use email_address::Options;
+use icu_normalizer::ComposingNormalizerBorrowed;
 use serde::{Deserialize, Serialize};
 
+use super::text::{is_format, is_line_separator, mixes_scripts};
 use super::{MAX_EMAIL_LEN, fold_case};
 
-/// An email address as the inviter typed it, with the canonical form it is matched by.
+/// An email address as the inviter typed it, with the form it is mailed to and the
+/// canonical form it is matched by.
 ///
 /// Uniqueness of pending invites compares canonical forms, so `Wick.John@Gmail.com`
-/// and `wick.john@gmail.com` are one invitee; the address is still stored and mailed
-/// as given.
+/// and `wick.john@gmail.com` are one invitee, as are `a@bücher.de` and
+/// `a@xn--bcher-kva.de`; the address is still stored as given.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmailAddress {
     given: String,
     canonical: String,
 }
+
+const TOO_LONG: &str = formatcp!("must be at most {MAX_EMAIL_LEN} bytes long");
+const NOT_AN_ADDRESS: &str = "must be a valid email address such as name@example.com";
 
 impl EmailAddress {
     pub fn parse(raw: &str) -> Result<Self, &'static str> {
@@ -22,34 +30,81 @@ impl EmailAddress {
             return Err("must not be empty");
         }
         if given.len() > MAX_EMAIL_LEN {
-            return Err(formatcp!("must be at most {MAX_EMAIL_LEN} bytes long"));
+            return Err(TOO_LONG);
         }
         // CR/LF must never reach a mail header; no other control character belongs in an address.
         if given.chars().any(char::is_control) {
             return Err("must not contain control characters");
+        }
+        // Invisible characters make two addresses that look alike differ.
+        if given.chars().any(|c| is_format(c) || is_line_separator(c)) {
+            return Err("must not contain invisible characters (zero-width, bidi controls, BOM, line separators)");
         }
         // A quoted local part (`"john doe"@example.com`) is valid RFC 5321, but mail
         // transports refuse most of them: such an invite could never be delivered.
         if given.starts_with('"') {
             return Err("must not have a quoted local part; use a plain address such as name@example.com");
         }
+        let mailed = Self::mailed_form(given)?;
+        if mailed.len() > MAX_EMAIL_LEN {
+            return Err(TOO_LONG);
+        }
         let options = Options::default()
             .with_required_tld()
             .without_domain_literal()
             .without_display_text();
-        email_address::EmailAddress::parse_with_options(given, options)
-            .map_err(|_| "must be a valid email address such as name@example.com")?;
+        email_address::EmailAddress::parse_with_options(&mailed, options).map_err(|_| NOT_AN_ADDRESS)?;
         Ok(Self {
             given: given.to_owned(),
             canonical: Self::canonicalize(given),
         })
     }
 
-    /// The form addresses are compared in: the whole address case-folded
-    /// ([`fold_case`]), so that two addresses that differ only in case, also outside
-    /// ASCII (`Straße` and `STRASSE`), have one canonical form.
+    /// The address as it is mailed: the local part as given, the domain in its ASCII
+    /// (punycode) form. SES takes nothing else: no non-ASCII mailbox (SMTPUTF8), so
+    /// such an address is refused rather than accepted and never delivered.
+    fn mailed_form(address: &str) -> Result<String, &'static str> {
+        let address = nfc(address);
+        let (local, domain) = address.rsplit_once('@').ok_or(NOT_AN_ADDRESS)?;
+        if !local.is_ascii() {
+            return Err(
+                "must have an ASCII name before the @: mail to internationalized mailboxes cannot be delivered",
+            );
+        }
+        if domain.parse::<Ipv4Addr>().is_ok() {
+            return Err("must have a domain name, not an IP address");
+        }
+        for label in domain.split('.') {
+            if mixes_scripts(label) {
+                return Err("must not have a domain that mixes scripts (such as a Cyrillic letter among Latin ones)");
+            }
+        }
+        // UTS #46 with the STD3 rules: letters, digits and hyphens, so no `_`.
+        let ascii = idna::domain_to_ascii_strict(domain).map_err(|_| "must have a valid domain name")?;
+        if ascii
+            .rsplit('.')
+            .next()
+            .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err("must not have a numeric top-level domain");
+        }
+        Ok(format!("{local}@{ascii}"))
+    }
+
+    /// The form addresses are compared in: NFC, the local part in lower case (it is
+    /// ASCII), the domain case-folded ([`fold_case`], so `ß` and `SS` match as they do in
+    /// names) and then in its ASCII form, so a Unicode domain and its punycode match.
+    /// Only for addresses [`parse`](Self::parse) accepts.
     pub fn canonicalize(address: &str) -> String {
-        fold_case(address.trim())
+        let address = nfc(address.trim());
+        match address.rsplit_once('@') {
+            Some((local, domain)) => {
+                let folded = fold_case(domain);
+                let domain = idna::domain_to_ascii_strict(&folded).unwrap_or(folded);
+                format!("{}@{domain}", fold_case(local))
+            }
+            None => fold_case(&address),
+        }
     }
 
     pub fn as_given(&self) -> &str {
@@ -59,6 +114,15 @@ impl EmailAddress {
     pub fn canonical(&self) -> &str {
         &self.canonical
     }
+
+    /// The address to put in a `To:`: ASCII only, the domain as punycode.
+    pub fn mailed(&self) -> String {
+        Self::mailed_form(&self.given).unwrap_or_else(|_| self.given.clone())
+    }
+}
+
+fn nfc(text: &str) -> String {
+    ComposingNormalizerBorrowed::new_nfc().normalize(text).into_owned()
 }
 
 #[cfg(test)]
@@ -66,13 +130,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn case_variants_outside_ascii_are_one_address() {
+    fn case_variants_of_a_domain_are_one_address() {
         for (a, b) in [
-            ("straße@example.com", "STRASSE@EXAMPLE.COM"),
-            ("ıi@example.com", "II@example.com"),
-            ("σας@example.com", "ΣΑΣ@example.com"),
-            ("ﬃ@example.com", "FFI@example.com"),
-            ("\u{212A}elvin@example.com", "kelvin@example.com"),
+            ("a@stra\u{DF}e.example", "A@STRASSE.EXAMPLE"),
+            ("a@\u{131}i.example", "a@II.example"),
+            ("a@\u{3C3}\u{3B1}\u{3C2}.gr", "a@\u{3A3}\u{391}\u{3A3}.gr"),
+            ("a@\u{212A}elvin.example", "a@kelvin.example"),
         ] {
             let (a, b) = (EmailAddress::parse(a).unwrap(), EmailAddress::parse(b).unwrap());
             assert_eq!(a.canonical(), b.canonical());
@@ -84,6 +147,21 @@ mod tests {
         let a = EmailAddress::parse(" Wick.John@Gmail.com ").unwrap();
         assert_eq!(a.as_given(), "Wick.John@Gmail.com");
         assert_eq!(a.canonical(), "wick.john@gmail.com");
+        assert_eq!(a.mailed(), "Wick.John@gmail.com");
+    }
+
+    #[test]
+    fn a_unicode_domain_its_punycode_and_its_nfd_form_are_one_address() {
+        let nfc = EmailAddress::parse("a@b\u{FC}cher.de").unwrap();
+        let nfd = EmailAddress::parse("a@bu\u{308}cher.de").unwrap();
+        let puny = EmailAddress::parse("a@xn--bcher-kva.de").unwrap();
+        assert_eq!(nfc.canonical(), "a@xn--bcher-kva.de");
+        assert_eq!(nfd.canonical(), nfc.canonical());
+        assert_eq!(puny.canonical(), nfc.canonical());
+        // Mailed as ASCII, never the raw Unicode domain.
+        assert_eq!(nfc.mailed(), "a@xn--bcher-kva.de");
+        assert_eq!(nfd.mailed(), "a@xn--bcher-kva.de");
+        assert_eq!(nfc.as_given(), "a@b\u{FC}cher.de");
     }
 
     #[test]
@@ -102,6 +180,26 @@ mod tests {
         }
         let long = format!("{}@example.com", "a".repeat(250));
         assert!(EmailAddress::parse(&long).is_err());
+    }
+
+    #[test]
+    fn rejects_valid_looking_but_hostile_addresses() {
+        for (bad, why) in [
+            ("jo\u{200B}hn@example.com", "invisible"),
+            ("john@exam\u{200D}ple.com", "invisible"),
+            ("\u{FEFF}john@example.com", "invisible"),
+            ("john@\u{202E}moc.elpmaxe", "invisible"),
+            ("john\u{2028}@example.com", "invisible"),
+            ("jos\u{E9}@example.com", "ASCII"),
+            ("jose\u{301}@example.com", "ASCII"),
+            ("john@127.0.0.1", "IP address"),
+            ("john@example.123", "numeric"),
+            ("john@my_host.example.com", "valid domain"),
+            ("john@ex\u{430}mple.com", "mixes scripts"),
+        ] {
+            let message = EmailAddress::parse(bad).expect_err(bad);
+            assert!(message.contains(why), "{bad:?}: {message}");
+        }
     }
 }
 

@@ -4,6 +4,7 @@ use const_format::formatcp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::text::{carries_a_link, is_format, is_line_separator};
 use super::{MAX_DATA_BYTES, MAX_DATA_DEPTH, MAX_NAME_CHARS, MAX_ROLE_KEY_CHARS, MAX_ROLES};
 
 /// A first or last name: at most 100 characters and no control characters as given
@@ -22,6 +23,16 @@ impl PersonName {
         }
         if raw.chars().any(char::is_control) {
             return Err("must not contain control characters");
+        }
+        // Invisible characters reorder or hide what an email shows (bidi overrides,
+        // zero-width joiners); U+2028/U+2029 break its lines.
+        if raw.chars().any(|c| is_format(c) || is_line_separator(c)) {
+            return Err("must not contain invisible characters (zero-width, bidi controls, line separators)");
+        }
+        // A name is rendered into an email the service signs with its own domain: a
+        // link there would be the service vouching for it.
+        if carries_a_link(raw) {
+            return Err("must not contain a link (://, www.)");
         }
         let name = raw.trim();
         if name.is_empty() {
@@ -126,6 +137,25 @@ mod tests {
         assert!(PersonName::parse("John\r\nBcc: x@example.com").is_err());
         assert!(PersonName::parse("\tJohn\n").is_err());
         assert!(PersonName::parse(&format!(" {} ", "a".repeat(99))).is_err());
+    }
+
+    #[test]
+    fn names_that_hide_text_or_carry_a_link_are_refused() {
+        for (bad, why) in [
+            ("John\u{202E}kciW", "invisible"),
+            ("Jo\u{200B}hn", "invisible"),
+            ("John\u{2028}Wick", "invisible"),
+            ("\u{FEFF}John", "invisible"),
+            ("John https://evil.example", "link"),
+            ("visit WWW.evil.example", "link"),
+            ("ftp://x", "link"),
+        ] {
+            let message = PersonName::parse(bad).expect_err(bad);
+            assert!(message.contains(why), "{bad:?}: {message}");
+        }
+        for good in ["Jean-Luc", "O'Brien", "Dr. Smith Jr.", "María José", "李小龍", "www"] {
+            assert!(PersonName::parse(good).is_ok(), "{good}");
+        }
     }
 
     #[test]

@@ -143,6 +143,13 @@ impl Invite {
         if changes.changes_profile() && status != EffectiveStatus::Pending {
             return Err(Refusal::NotPending(status));
         }
+        // A canceled or expired invite is closed: nothing may touch it (not even a
+        // `acceptedByUserId: null` that would change nothing but `updatedAt`), and only
+        // naming an acceptor is answered by why that cannot be done.
+        let closed = matches!(status, EffectiveStatus::Canceled | EffectiveStatus::Expired);
+        if closed && !matches!(changes.accepted_by, Some(Some(_))) {
+            return Err(Refusal::NotPending(status));
+        }
         let mut next = self.next_version(now);
         match changes.accepted_by {
             Some(Some(user)) => {

@@ -5,7 +5,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 
 use super::OutgoingEmail;
-use crate::domain::{Invite, InviteToken};
+use crate::domain::{EmailAddress, Invite, InviteToken};
 
 /// The locales with a translation; every other locale falls back to its language, then en-US.
 const CATALOGS: [(&str, &str); 5] = [
@@ -112,7 +112,8 @@ impl EmailRenderer {
             .to_owned();
         OutgoingEmail {
             invite_id: invite.id,
-            to: invite.email.clone(),
+            // ASCII only: the domain as punycode (a Unicode one never reaches a header raw).
+            to: EmailAddress::parse(&invite.email).map_or_else(|_| invite.email.clone(), |a| a.mailed()),
             to_name: (!name.is_empty()).then_some(name),
             subject,
             html: render("invite.html"),

@@ -159,7 +159,7 @@ impl Api {
             tenant: None,
             code: Some(problem.code),
         };
-        let response = problem.into_response();
+        let response = no_store(problem.into_response());
         let request_id = request.extensions.get::<RequestId>();
         log_request(&request.method, request_id, &outcome, &response, started);
         response
@@ -188,9 +188,19 @@ impl Api {
             Resolved::MethodNotAllowed(allow) => problem_response(Problem::method_not_allowed(allow), &mut outcome),
             Resolved::NotFound => problem_response(Problem::route_not_found(), &mut outcome),
         };
+        let response = no_store(response);
         log_request(&method, request_id.as_ref(), &outcome, &response, started);
         response
     }
+}
+
+/// Every answer carries personal data, and some a one-time `acceptUrl`: no cache, shared
+/// or private, may keep one.
+fn no_store(mut response: Response<Bytes>) -> Response<Bytes> {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 fn problem_response(problem: Problem, outcome: &mut Outcome) -> Response<Bytes> {

@@ -1,8 +1,10 @@
-//! The body as one JSON document: nothing before or after it, and no key named twice.
+//! The body as one JSON document: nothing before or after it, no key named twice, and
+//! no number that would not come back as it was sent.
 
 use serde_json::{Map, Value};
 
 use super::RequestError;
+use super::exact_numbers::first_inexact_number;
 
 /// Parses a body as JSON. An absent (zero-length) body reads as `{}` where
 /// `empty_is_object`; any other body must be one JSON document, so whitespace alone
@@ -15,9 +17,19 @@ pub fn parse_json(body: &[u8], empty_is_object: bool) -> Result<Value, RequestEr
             Err(RequestError::one("", "a JSON body is required"))
         };
     }
-    serde_json::from_slice(body)
+    let value = serde_json::from_slice(body)
         .map(|Unambiguous(value)| value)
-        .map_err(|e| RequestError::one("", format!("the body is not valid JSON: {e}")))
+        .map_err(|e| RequestError::one("", format!("the body is not valid JSON: {e}")))?;
+    // Numbers are kept as 64-bit integers or doubles. One that neither holds exactly
+    // (12345678901234567890123, 0.1000000000000000000001) would be stored and answered
+    // as another number: refused instead, never changed silently.
+    if let Some(field) = first_inexact_number(body, &value) {
+        return Err(RequestError::one(
+            &field,
+            "must be a number that can be kept exactly (an integer within 64 bits, or at most 17 significant digits); send it as a string",
+        ));
+    }
+    Ok(value)
 }
 
 /// A JSON value read with one rule more than `serde_json::Value`: an object may not name

@@ -8,6 +8,7 @@
 //! fails the others.
 
 mod bodies;
+mod exact_numbers;
 mod json;
 mod query;
 mod reader;

@@ -86,8 +86,11 @@ fn envelope_like() -> impl Strategy<Value = Value> {
 }
 
 fn name() -> impl Strategy<Value = String> {
-    // Printable, at most 100 characters once trimmed, not blank.
-    "[^\\p{Cc}]{0,98}".prop_map(|s| format!("N{}", s.trim()))
+    // Printable, visible (no format characters or line separators), at most 100
+    // characters once trimmed, not blank, and no link.
+    "[^\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]{0,98}"
+        .prop_map(|s| format!("N{}", s.trim()))
+        .prop_filter("a name carries no link", |s| !crate::domain::carries_a_link(s))
 }
 
 fn role() -> impl Strategy<Value = String> {
