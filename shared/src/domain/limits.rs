@@ -32,3 +32,12 @@ pub const MAX_IDEMPOTENCY_KEY_CHARS: usize = 255;
 pub const MAX_TOKEN_CHARS: usize = 512;
 /// How long an idempotent send's response is replayed, in hours.
 pub const IDEMPOTENCY_WINDOW_HOURS: i64 = 24;
+/// Field errors one problem lists; more are counted in `errorsOmitted`.
+pub const MAX_LISTED_ERRORS: usize = 100;
+/// Characters of a field name or message quoted back in an error (a field name may be
+/// any key the caller sent).
+pub const MAX_ERROR_TEXT_CHARS: usize = 200;
+/// Largest error response body, in bytes.
+pub const MAX_PROBLEM_BYTES: usize = 64 * 1024;
+/// Field errors described in one refused invitee's `message` in a send's `errors`.
+pub const MAX_INVITEE_ERRORS_DESCRIBED: usize = 5;

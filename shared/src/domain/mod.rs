@@ -24,7 +24,7 @@ pub use list::{SortField, SortOrder};
 pub use locale::Locale;
 pub use profile::{CustomData, PersonName, RoleKey, Roles};
 pub use refusal::{ErrorCode, Refusal};
-pub use text::carries_a_link;
+pub use text::{carries_a_link, clip};
 pub use token::{InviteToken, TokenHash};
 pub use transitions::{DeliveryResult, InviteChanges, Reissue};
 

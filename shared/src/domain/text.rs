@@ -20,6 +20,15 @@ pub fn is_line_separator(c: char) -> bool {
     )
 }
 
+/// `text`, or its first `max` characters and an ellipsis: for text quoted back in an
+/// answer (a field name, an address as sent), whose length the caller chose.
+pub fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_owned(),
+        Some((end, _)) => format!("{}…", &text[..end]),
+    }
+}
+
 /// Whether a text carries something a mail client would turn into a link.
 pub fn carries_a_link(text: &str) -> bool {
     let folded = text.to_lowercase();
@@ -65,6 +74,13 @@ mod tests {
         for c in ['a', 'é', ' ', '-', '例'] {
             assert!(!is_format(c) && !is_line_separator(c), "{c}");
         }
+    }
+
+    #[test]
+    fn clipping_keeps_short_texts_and_cuts_long_ones_on_a_character() {
+        assert_eq!(clip("short", 10), "short");
+        assert_eq!(clip("ééééé", 3), "ééé…");
+        assert_eq!(clip("exactly", 7), "exactly");
     }
 
     #[test]

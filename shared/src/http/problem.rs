@@ -6,7 +6,9 @@ use http::{HeaderValue, Method, Response, StatusCode, header};
 use serde::Serialize;
 
 use crate::auth::AuthError;
-use crate::domain::{ErrorCode, FieldError, MAX_BODY_BYTES, Refusal};
+use crate::domain::{
+    ErrorCode, FieldError, MAX_BODY_BYTES, MAX_ERROR_TEXT_CHARS, MAX_LISTED_ERRORS, MAX_PROBLEM_BYTES, Refusal, clip,
+};
 use crate::requests::RequestError;
 use crate::service::InviteError;
 use crate::telemetry::describe;
@@ -22,6 +24,9 @@ pub struct Problem {
     pub detail: String,
     pub code: ErrorCode,
     pub errors: Vec<FieldError>,
+    /// Field errors beyond the first [`MAX_LISTED_ERRORS`], counted, not listed.
+    #[serde(rename = "errorsOmitted", skip_serializing_if = "is_zero")]
+    errors_omitted: usize,
     #[serde(skip)]
     retry_after: Option<u64>,
     #[serde(skip)]
@@ -41,6 +46,7 @@ impl Problem {
             detail: detail.into(),
             code,
             errors: Vec::new(),
+            errors_omitted: 0,
             retry_after: None,
             allow: Vec::new(),
         }
@@ -60,12 +66,37 @@ impl Problem {
         Self::new(ErrorCode::PayloadTooLarge, detail)
     }
 
+    /// Lists `errors`: the first [`MAX_LISTED_ERRORS`], each field and message clipped to
+    /// [`MAX_ERROR_TEXT_CHARS`], and a count of the rest, so that no problem grows with
+    /// the request that caused it.
+    pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
+        self.errors_omitted = errors.len().saturating_sub(MAX_LISTED_ERRORS);
+        self.errors = errors
+            .into_iter()
+            .take(MAX_LISTED_ERRORS)
+            .map(|e| {
+                FieldError::new(
+                    clip(&e.field, MAX_ERROR_TEXT_CHARS),
+                    clip(&e.message, MAX_ERROR_TEXT_CHARS),
+                )
+            })
+            .collect();
+        self
+    }
+
     pub fn status(&self) -> StatusCode {
         StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
-    pub fn into_response(self) -> Response<Bytes> {
-        let body = serde_json::to_vec(&self).expect("a problem serializes");
+    pub fn into_response(mut self) -> Response<Bytes> {
+        self.detail = clip(&self.detail, MAX_ERROR_TEXT_CHARS * 2);
+        let mut body = serde_json::to_vec(&self).expect("a problem serializes");
+        // The clipped list fits with room to spare; this holds the bound whatever changes.
+        while body.len() > MAX_PROBLEM_BYTES && !self.errors.is_empty() {
+            self.errors.pop();
+            self.errors_omitted += 1;
+            body = serde_json::to_vec(&self).expect("a problem serializes");
+        }
         let mut response = Response::builder()
             .status(self.status())
             .header(header::CONTENT_TYPE, PROBLEM_JSON)
@@ -85,6 +116,10 @@ impl Problem {
         }
         response
     }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The one status each code answers with.
@@ -132,7 +167,7 @@ impl From<InviteError> for Problem {
         };
         let mut problem = Problem::new(code, detail);
         match e {
-            InviteError::Invalid(errors) => problem.errors = errors,
+            InviteError::Invalid(errors) => problem = problem.with_errors(errors),
             InviteError::Refused(Refusal::RateLimited { retry_after_secs }) => {
                 problem.retry_after = Some(retry_after_secs)
             }

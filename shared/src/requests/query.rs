@@ -81,19 +81,22 @@ pub fn list_params(query: Option<&str>) -> Result<ListParams, RequestError> {
     );
 
     let mut statuses = Vec::new();
+    let mut unknown_status = false;
     if let Some(raw) = value("status") {
         for part in raw.split(',').map(str::trim) {
             match EffectiveStatus::parse(part) {
                 Some(status) if !statuses.contains(&status) => statuses.push(status),
                 Some(_) => {}
-                None => check(
-                    "status",
-                    false,
-                    "must be a comma list of pending, accepted, canceled, expired",
-                ),
+                None => unknown_status = true,
             }
         }
     }
+    // One error for the parameter, however many parts are wrong.
+    check(
+        "status",
+        !unknown_status,
+        "must be a comma list of pending, accepted, canceled, expired",
+    );
     let email = value("email").map(EmailAddress::parse);
     check(
         "email",

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::{IDEMPOTENCY_LEASE_SECONDS, InviteError, InviteService};
 use crate::domain::{
     Caller, EmailStatus, ErrorCode, FieldError, IDEMPOTENCY_WINDOW_HOURS, Invite, InviteId, InviteToken, InviteView,
-    NewInvite, Refusal, TenantId, UserId,
+    MAX_EMAIL_LEN, MAX_ERROR_TEXT_CHARS, MAX_INVITEE_ERRORS_DESCRIBED, NewInvite, Refusal, TenantId, UserId, clip,
 };
 use crate::operation::Operation;
 use crate::requests::{NewInvitee, SendRequest};
@@ -124,7 +124,7 @@ impl InviteService {
             .map(|(index, invitee)| match invitee {
                 Err(rejected) => Err(SendError {
                     index,
-                    email: rejected.email,
+                    email: rejected.email.map(|e| clip(&e, MAX_EMAIL_LEN)),
                     code: ErrorCode::ValidationFailed,
                     message: describe_field_errors(index, &rejected.errors),
                 }),
@@ -206,12 +206,29 @@ impl InviteService {
     }
 }
 
-/// One line for an invitee's field errors, with paths relative to the invitee.
+/// One line for an invitee's field errors, with paths relative to the invitee: the first
+/// few, then how many more, so the line does not grow with the invitee (1,200 bad roles).
 fn describe_field_errors(index: usize, errors: &[FieldError]) -> String {
     let prefix = format!("userInvites.userInvites[{index}].");
-    errors
+    let mut line = errors
         .iter()
-        .map(|e| format!("{} {}", e.field.strip_prefix(&prefix).unwrap_or(&e.field), e.message))
+        .take(MAX_INVITEE_ERRORS_DESCRIBED)
+        .map(|e| {
+            let field = e.field.strip_prefix(&prefix).unwrap_or(&e.field);
+            format!(
+                "{} {}",
+                clip(field, MAX_ERROR_TEXT_CHARS),
+                clip(&e.message, MAX_ERROR_TEXT_CHARS)
+            )
+        })
         .collect::<Vec<_>>()
-        .join("; ")
+        .join("; ");
+    if let Some(more) = errors
+        .len()
+        .checked_sub(MAX_INVITEE_ERRORS_DESCRIBED)
+        .filter(|n| *n > 0)
+    {
+        line.push_str(&format!("; and {more} more"));
+    }
+    line
 }

@@ -5,6 +5,7 @@
 //! 256 KiB on send (send.rs), over-long tokens and search terms (validation.rs, list.rs).
 
 mod bodies;
+mod bounded_answers;
 mod mass_assignment;
 mod matrix;
 mod sizes;
