@@ -118,7 +118,12 @@ async fn huge_strings_are_refused_and_not_stored() {
             "VALIDATION_FAILED",
         )
         .await;
-        assert!(error_for(&p, &field).is_some(), "{method} {path}: {p}");
+        // A field name is quoted back clipped to 200 characters (the key may be huge).
+        let quoted = match field.char_indices().nth(200) {
+            Some((end, _)) => format!("{}…", &field[..end]),
+            None => field.clone(),
+        };
+        assert!(error_for(&p, &quoted).is_some(), "{method} {path}: {p}");
     }
 
     // Huge values outside the body.
