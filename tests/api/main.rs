@@ -8,6 +8,7 @@ mod delivery;
 mod email;
 mod expiry;
 mod hardening;
+mod head;
 mod hostile_inputs;
 mod idempotency;
 mod jwt;

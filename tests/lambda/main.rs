@@ -203,9 +203,13 @@ fn every_operation_has_its_crate_its_events_and_its_template_function() {
             }
         }
     }
+    // Every route of the table, and HEAD beside each GET.
     let contract_routes: BTreeSet<(String, String)> = ROUTES
         .iter()
-        .map(|r| (r.method.to_string(), r.path.to_owned()))
+        .flat_map(|r| {
+            let head = (r.method == lambda_http::http::Method::GET).then(|| ("HEAD".to_owned(), r.path.to_owned()));
+            std::iter::once((r.method.to_string(), r.path.to_owned())).chain(head)
+        })
         .collect();
     assert_eq!(
         template_routes, contract_routes,

@@ -188,7 +188,15 @@ impl Api {
             Resolved::MethodNotAllowed(allow) => problem_response(Problem::method_not_allowed(allow), &mut outcome),
             Resolved::NotFound => problem_response(Problem::route_not_found(), &mut outcome),
         };
-        let response = no_store(response);
+        let mut response = no_store(response);
+        if method == http::Method::HEAD {
+            // The headers GET would answer, the length of its body, and no body.
+            let length = response.body().len();
+            *response.body_mut() = Bytes::new();
+            response
+                .headers_mut()
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+        }
         log_request(&method, request_id.as_ref(), &outcome, &response, started);
         response
     }

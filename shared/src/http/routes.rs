@@ -89,9 +89,18 @@ pub fn resolve<'a>(method: &Method, path: &'a str) -> Resolved<'a> {
         return Resolved::NotFound;
     };
     let best: Vec<_> = candidates.into_iter().filter(|(score, ..)| *score == best).collect();
-    match best.iter().find(|(_, _, route)| route.method == method) {
+    // HEAD is GET without the body (RFC 9110, 9.3.2), on every GET route.
+    let serves = |route: &Route| route.method == method || (method == Method::HEAD && route.method == Method::GET);
+    match best.iter().find(|(_, _, route)| serves(route)) {
         Some((_, id, route)) => Resolved::Operation(route.operation, *id),
-        None => Resolved::MethodNotAllowed(best.iter().map(|(_, _, route)| route.method.clone()).collect()),
+        None => Resolved::MethodNotAllowed(
+            best.iter()
+                .flat_map(|(_, _, route)| match route.method {
+                    Method::GET => vec![Method::GET, Method::HEAD],
+                    ref other => vec![other.clone()],
+                })
+                .collect(),
+        ),
     }
 }
 
@@ -119,7 +128,19 @@ mod tests {
         );
         assert_eq!(
             resolve(&Method::DELETE, "/user-invites/abc"),
-            Resolved::MethodNotAllowed(vec![Method::PATCH, Method::GET])
+            Resolved::MethodNotAllowed(vec![Method::PATCH, Method::GET, Method::HEAD])
+        );
+        assert_eq!(
+            resolve(&Method::HEAD, "/user-invites/abc"),
+            Resolved::Operation(Operation::GetUserInvite, Some("abc"))
+        );
+        assert_eq!(
+            resolve(&Method::HEAD, "/user-invites"),
+            Resolved::Operation(Operation::ListUserInvites, None)
+        );
+        assert_eq!(
+            resolve(&Method::HEAD, "/user-invites/accept"),
+            Resolved::MethodNotAllowed(vec![Method::POST])
         );
         assert_eq!(resolve(&Method::GET, "/user-invites//resend"), Resolved::NotFound);
         assert_eq!(resolve(&Method::GET, "/users"), Resolved::NotFound);
