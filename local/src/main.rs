@@ -132,38 +132,17 @@ fn outbox(args: &[String]) -> Result<(), String> {
         _ => return Err(format!("unknown options {args:?}\n{USAGE}")),
     };
     let dir = LocalOptions::outbox_dir(&PathBuf::from(env_or("INVITES_DATA_DIR", DEFAULT_DATA_DIR)));
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("outbox {}: {e}", dir.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.extension().is_some_and(|e| e == "eml"))
-        .collect();
-    files.sort();
+    let emails = invites_local::outbox::read_outbox(&dir)?;
     if last_token_only {
-        files = files.split_off(files.len().saturating_sub(1));
+        let last = emails.last().ok_or("the outbox is empty")?;
+        println!("{}", last.token().ok_or("the newest email has no accept link")?);
+        return Ok(());
     }
-    for path in files {
-        let raw = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let message = mail_parser::MessageParser::default()
-            .parse(&raw)
-            .ok_or_else(|| format!("{}: not an email", path.display()))?;
-        let text = message.body_text(0).unwrap_or_default();
-        let link = text
-            .split_whitespace()
-            .find(|word| word.contains("token="))
-            .unwrap_or_default();
-        if last_token_only {
-            println!("{}", link.rsplit("token=").next().unwrap_or_default());
-            continue;
-        }
-        let to = message
-            .to()
-            .and_then(|a| a.first())
-            .and_then(|a| a.address())
-            .unwrap_or_default();
-        println!("{}", path.display());
-        println!("  to:      {to}");
-        println!("  subject: {}", message.subject().unwrap_or_default());
-        println!("  link:    {link}");
+    for email in emails {
+        println!("{}", email.path.display());
+        println!("  to:      {}", email.to);
+        println!("  subject: {}", email.subject);
+        println!("  link:    {}", email.accept_url);
     }
     Ok(())
 }

@@ -174,3 +174,24 @@ async fn the_mail_shows_the_expiry_date() {
     let day = expires.format("%Y-%m-%d").to_string();
     assert!(mail.text.contains(&day), "{}", mail.text);
 }
+
+#[tokio::test]
+async fn the_outbox_command_reads_the_link_the_service_wrote_not_one_a_name_spoofs() {
+    let app = spawn_app().await;
+    let spoof = format!("token={}", "A".repeat(64));
+    app.invite_with(json!({ "email": "spoof@example.com", "firstName": spoof, "lastName": "https" }))
+        .await;
+    let mailed = app.tokens_to("spoof@example.com").await.remove(0);
+    let outbox = invites_local::outbox::read_outbox(&invites_local::LocalOptions::outbox_dir(&app.data_dir())).unwrap();
+    let last = outbox.last().unwrap();
+    assert_eq!(
+        last.token().as_deref(),
+        Some(mailed.as_str()),
+        "the name's text comes first in the body"
+    );
+    assert!(
+        last.accept_url
+            .starts_with("https://app.example.com/accept-invite?token=")
+    );
+    json_of(app.accept_as_anyone(&last.token().unwrap()).await, 200).await;
+}

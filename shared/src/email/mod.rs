@@ -23,6 +23,9 @@ pub struct OutgoingEmail {
     pub subject: String,
     pub html: String,
     pub text: String,
+    /// The link the email carries, for a transport that keeps mail for a developer to
+    /// read (the local outbox writes it in a header of its own); SES never sends it apart.
+    pub accept_url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -118,6 +118,7 @@ impl EmailRenderer {
             subject,
             html: render("invite.html"),
             text: render("invite.txt"),
+            accept_url: accept_url.to_owned(),
         }
     }
 }
