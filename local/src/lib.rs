@@ -1,6 +1,7 @@
 //! `invites-local`: every route of the API on one port, with an embedded store that
 //! survives restarts and an `.eml` outbox, so the whole service runs with no AWS.
 
+pub mod listener;
 pub mod outbox;
 pub mod store;
 
@@ -29,6 +30,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
+use crate::listener::ServerLimits;
 use crate::outbox::{DEFAULT_SENDER, OutboxMailer};
 use crate::store::EmbeddedStore;
 
@@ -63,6 +65,8 @@ pub struct LocalOptions {
     /// Where DynamoDB is, when `INVITES_TABLE_NAME` is set; `None` lets the SDK read
     /// `AWS_ENDPOINT_URL` (or use AWS itself).
     pub dynamodb_endpoint: Option<String>,
+    /// Timeouts and the connection limit ([`ServerLimits::default`] but in tests).
+    pub limits: ServerLimits,
 }
 
 impl LocalOptions {
@@ -247,15 +251,12 @@ pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
             get(move || std::future::ready(openapi_response(spec.clone()))).fallback(openapi_method_not_allowed),
         )
         .fallback(serve)
-        .with_state(api);
+        .with_state(Served {
+            api,
+            body_timeout: options.limits.body_timeout,
+        });
     let (shutdown, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.await;
-            })
-            .await
-    });
+    let task = tokio::spawn(listener::serve(listener, app, options.limits, stopped));
     Ok(RunningServer {
         addr,
         shutdown,
@@ -267,9 +268,17 @@ pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
 /// The response header that carries the request's id, as in its log line.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
+/// What the fallback route serves with.
+#[derive(Clone)]
+struct Served {
+    api: Arc<Api>,
+    body_timeout: std::time::Duration,
+}
+
 /// Gives the request a fresh id, reads the body (refusing one over 256 KiB before it is
-/// read whole), and hands the request to the shared API.
-async fn serve(State(api): State<Arc<Api>>, request: Request) -> Response {
+/// read whole, and one that does not arrive within the body timeout), and hands the
+/// request to the shared API.
+async fn serve(State(Served { api, body_timeout }): State<Served>, request: Request) -> Response {
     let (mut parts, body) = request.into_parts();
     let request_id = uuid::Uuid::new_v4().to_string();
     parts.extensions.insert(RequestId(request_id.clone()));
@@ -281,10 +290,14 @@ async fn serve(State(api): State<Arc<Api>>, request: Request) -> Response {
     let response = if declared.is_some_and(|len| len > MAX_BODY_BYTES as u64) {
         too_large(&api, &parts)
     } else {
-        match Limited::new(body, MAX_BODY_BYTES).collect().await {
-            Ok(collected) => api.handle(http::Request::from_parts(parts, collected.to_bytes())).await,
-            Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => too_large(&api, &parts),
-            Err(e) => {
+        match tokio::time::timeout(body_timeout, Limited::new(body, MAX_BODY_BYTES).collect()).await {
+            Ok(Ok(collected)) => api.handle(http::Request::from_parts(parts, collected.to_bytes())).await,
+            Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => too_large(&api, &parts),
+            Err(_) => {
+                let problem = Problem::new(ErrorCode::RequestTimeout, "the body did not arrive in time");
+                closing(api.refuse(&parts, problem))
+            }
+            Ok(Err(e)) => {
                 tracing::debug!(error = %e, "could not read a request body");
                 let problem = Problem::new(ErrorCode::ValidationFailed, "the body could not be read");
                 api.refuse(&parts, problem)
@@ -314,8 +327,11 @@ async fn openapi_method_not_allowed() -> Response {
 }
 
 fn too_large(api: &Api, parts: &http::request::Parts) -> http::Response<bytes::Bytes> {
-    let mut response = api.refuse(parts, Problem::payload_too_large(body_too_large()));
-    // The rest of the body is never read, so the connection cannot be reused.
+    closing(api.refuse(parts, Problem::payload_too_large(body_too_large())))
+}
+
+/// The rest of the body is never read, so the connection cannot be reused.
+fn closing(mut response: http::Response<bytes::Bytes>) -> http::Response<bytes::Bytes> {
     response
         .headers_mut()
         .insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));

@@ -69,6 +69,7 @@ async fn serve() -> Result<(), String> {
         config,
         clock: Arc::new(SystemClock),
         dynamodb_endpoint: None,
+        limits: Default::default(),
     };
     let server = invites_local::start(options).await.map_err(|e| e.to_string())?;
     println!("User Invites API listening on http://{}", server.addr);

@@ -4,6 +4,7 @@
 use invites_tests as helpers;
 
 mod cancel;
+mod connections;
 mod delivery;
 mod email;
 mod expiry;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::Duration;
+use invites_local::listener::ServerLimits;
 use invites_local::{LocalOptions, RunningServer};
 use invites_shared::auth::Claims;
 use invites_shared::clock::{Clock, ManualClock};
@@ -30,6 +31,8 @@ pub struct TestApp {
     vars: HashMap<String, String>,
     data_dir: TempDir,
     dynamodb_endpoint: Option<String>,
+    /// The server's connection limits; `restart` applies a change.
+    pub limits: ServerLimits,
     server: Option<RunningServer>,
 }
 
@@ -118,6 +121,7 @@ async fn spawn(vars: Vec<(String, String)>, dynamodb_endpoint: Option<String>) -
         vars: all,
         data_dir: tempfile::tempdir().expect("a temporary data folder"),
         dynamodb_endpoint,
+        limits: ServerLimits::default(),
         server: None,
     };
     app.start().await;
@@ -135,6 +139,7 @@ impl TestApp {
             config,
             clock: self.clock.clone(),
             dynamodb_endpoint: self.dynamodb_endpoint.clone(),
+            limits: self.limits,
         };
         let server = invites_local::start(options).await.expect("the server starts");
         self.address = format!("http://{}", server.addr);

@@ -23,6 +23,8 @@ pub enum ErrorCode {
     DuplicatePendingInvite,
     TokenInvalid,
     PayloadTooLarge,
+    /// The request did not arrive whole in time (a local server's body timeout).
+    RequestTimeout,
     IdempotencyKeyReused,
     IdempotencyKeyInProgress,
     RateLimited,
@@ -31,7 +33,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 19] = [
         Self::ValidationFailed,
         Self::Unauthenticated,
         Self::Forbidden,
@@ -45,6 +47,7 @@ impl ErrorCode {
         Self::DuplicatePendingInvite,
         Self::TokenInvalid,
         Self::PayloadTooLarge,
+        Self::RequestTimeout,
         Self::IdempotencyKeyReused,
         Self::IdempotencyKeyInProgress,
         Self::RateLimited,
@@ -67,6 +70,7 @@ impl ErrorCode {
             Self::DuplicatePendingInvite => "DUPLICATE_PENDING_INVITE",
             Self::TokenInvalid => "TOKEN_INVALID",
             Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            Self::RequestTimeout => "REQUEST_TIMEOUT",
             Self::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
             Self::IdempotencyKeyInProgress => "IDEMPOTENCY_KEY_IN_PROGRESS",
             Self::RateLimited => "RATE_LIMITED",

@@ -137,6 +137,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::IdempotencyKeyInProgress => StatusCode::CONFLICT,
         ErrorCode::InviteExpired | ErrorCode::InviteCanceled => StatusCode::GONE,
         ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
         ErrorCode::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
