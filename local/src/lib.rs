@@ -17,7 +17,7 @@ use axum::routing::get;
 use bytes::Bytes;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use invites_shared::clock::Clock;
-use invites_shared::config::Config;
+use invites_shared::config::{Config, DEVELOPMENT_JWT_SECRET, JwtKey};
 use invites_shared::domain::{ErrorCode, InviteId, MAX_BODY_BYTES};
 use invites_shared::dynamo::{self, DynamoStore};
 use invites_shared::email::{Mailer, SesMailer};
@@ -188,6 +188,7 @@ impl DeliveryWorker {
 /// the outbox), starts the mail worker, and starts serving every route of the API and
 /// the API description at `GET /openapi.json`.
 pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
+    refuse_development_secret_beyond_this_machine(&options).await?;
     let spec = Bytes::from(serde_json::to_vec(&openapi_json().map_err(StartError::Config)?).expect("JSON serializes"));
     let data_dir = &options.data_dir;
     let dir_error = |reason: String| StartError::DataDir {
@@ -263,6 +264,38 @@ pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
         task,
         worker,
     })
+}
+
+/// The built-in development secret is public (it is in this repository): a server
+/// using it must be reachable from this machine only, and must not reach real
+/// storage or real mail.
+async fn refuse_development_secret_beyond_this_machine(options: &LocalOptions) -> Result<(), StartError> {
+    let config = &options.config;
+    if !matches!(&config.jwt.key, JwtKey::Secret(s) if s == DEVELOPMENT_JWT_SECRET) {
+        return Ok(());
+    }
+    let refuse = |why: &str| {
+        Err(StartError::Config(format!(
+            "the built-in development secret cannot be used {why}; set INVITES_JWT_SECRET (at least 32 bytes)"
+        )))
+    };
+    let addresses: Vec<std::net::SocketAddr> = tokio::net::lookup_host(&options.listen)
+        .await
+        .map_err(|source| StartError::Listen {
+            addr: options.listen.clone(),
+            source,
+        })?
+        .collect();
+    if addresses.iter().any(|a| !a.ip().is_loopback()) {
+        return refuse("on an address other machines can reach");
+    }
+    if config.table_name.is_some() {
+        return refuse("with DynamoDB (INVITES_TABLE_NAME)");
+    }
+    if config.sender_email.is_some() {
+        return refuse("with SES email (INVITES_SENDER_EMAIL)");
+    }
+    Ok(())
 }
 
 /// The response header that carries the request's id, as in its log line.

@@ -8,6 +8,9 @@ use crate::domain::{MAX_EXPIRY_DAYS, MIN_EXPIRY_DAYS};
 /// Never used by the Lambda functions, which require a configured key.
 pub const DEVELOPMENT_JWT_SECRET: &str = "invites-local-development-secret-do-not-use-in-production";
 
+/// The shortest HS256 secret taken: a key at least as long as the hash (RFC 7518, 3.2).
+pub const MIN_HS256_SECRET_BYTES: usize = 32;
+
 pub const DEFAULT_ACCEPT_URL: &str = "http://localhost:3000/accept-invite?token={token}";
 
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +89,15 @@ impl Config {
                     None => return Err(ConfigError::Missing("INVITES_JWT_ALGORITHM")),
                 };
                 JwtKey::PublicKey { pem, algorithm }
+            }
+            (None, Some(secret)) if secret.len() < MIN_HS256_SECRET_BYTES => {
+                return Err(ConfigError::Invalid {
+                    name: "INVITES_JWT_SECRET",
+                    reason: format!(
+                        "is {} bytes; an HS256 secret must be at least {MIN_HS256_SECRET_BYTES} bytes (RFC 7518, 3.2)",
+                        secret.len()
+                    ),
+                });
             }
             (None, Some(secret)) => JwtKey::Secret(secret),
             (None, None) => match development_secret {

@@ -56,8 +56,7 @@ async fn a_client_slow_to_send_its_headers_or_idle_between_requests_is_cut_off()
 async fn a_body_that_does_not_arrive_in_time_is_a_408() {
     let app = limited(|l| l.body_timeout = Duration::from_millis(500)).await;
     let mut stream = connect(&app).await;
-    let request =
-        "POST /user-invites/check-token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n{\"tok";
+    let request = "POST /user-invites/check-token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n{\"tok";
     stream.write_all(request.as_bytes()).await.unwrap();
     let answer = read_to_close(&mut stream).await;
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");

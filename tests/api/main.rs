@@ -6,6 +6,7 @@ use invites_tests as helpers;
 mod cancel;
 mod connections;
 mod delivery;
+mod development_secret;
 mod email;
 mod expiry;
 mod hardening;
