@@ -150,6 +150,8 @@ async fn every_bad_field_of_an_update_is_listed() {
 async fn an_update_needs_a_change_and_the_envelope() {
     let app = spawn_app().await;
     let invite = app.invite("empty@example.com").await;
+    // A write now, refused or not, would show in updatedAt.
+    app.advance(Duration::minutes(1));
     problem(
         patch(&app, &invite["id"], &app.user_token(), json!({})).await,
         400,
@@ -172,6 +174,7 @@ async fn an_update_needs_a_change_and_the_envelope() {
 async fn a_crlf_in_a_name_is_refused_on_update() {
     let app = spawn_app().await;
     let invite = app.invite("crlf@example.com").await;
+    app.advance(Duration::minutes(1));
     let p = problem(
         patch(
             &app,
@@ -193,6 +196,8 @@ async fn non_pending_invites_cannot_be_updated() {
     let app = spawn_app().await;
     let canceled = app.invite("c@example.com").await;
     let canceled = json_of(app.cancel(&canceled["id"]).await, 200).await;
+    // A write now, refused or not, would show in updatedAt.
+    app.advance(Duration::minutes(1));
     problem(
         patch(&app, &canceled["id"], &app.user_token(), json!({ "firstName": "X" })).await,
         409,
@@ -204,6 +209,7 @@ async fn non_pending_invites_cannot_be_updated() {
     app.invite("a@example.com").await;
     let token = app.tokens_to("a@example.com").await.remove(0);
     let accepted = json_of(app.accept_as_anyone(&token).await, 200).await;
+    app.advance(Duration::minutes(1));
     problem(
         patch(&app, &accepted["id"], &app.user_token(), json!({ "roles": ["x"] })).await,
         409,
@@ -220,6 +226,8 @@ async fn only_a_super_admin_may_set_who_accepted() {
     let token = app.tokens_to("who@example.com").await.remove(0);
     let original = Uuid::new_v4();
     let accepted = json_of(app.accept(&app.token_for(original, None, false), &token).await, 200).await;
+    // A write now, refused or not, would show in updatedAt.
+    app.advance(Duration::minutes(1));
 
     let someone = Uuid::new_v4();
     problem(
@@ -260,6 +268,8 @@ async fn who_accepted_can_only_be_set_on_an_accepted_invite() {
     let app = spawn_app().await;
     let pending = app.invite("p@example.com").await;
     let admin = app.super_admin_token();
+    // A write now, refused or not, would show in updatedAt.
+    app.advance(Duration::minutes(1));
     problem(
         patch(
             &app,
@@ -274,6 +284,7 @@ async fn who_accepted_can_only_be_set_on_an_accepted_invite() {
     .await;
     let canceled = app.invite("c@example.com").await;
     let canceled = json_of(app.cancel(&canceled["id"]).await, 200).await;
+    app.advance(Duration::minutes(1));
     problem(
         patch(
             &app,
@@ -296,6 +307,7 @@ async fn who_accepted_can_only_be_set_on_an_accepted_invite() {
 async fn a_user_setting_who_accepted_on_a_pending_invite_is_forbidden() {
     let app = spawn_app().await;
     let pending = app.invite("p@example.com").await;
+    app.advance(Duration::minutes(1));
     problem(
         patch(
             &app,
@@ -318,6 +330,7 @@ async fn who_accepted_cannot_be_cleared() {
     let token = app.tokens_to("keep@example.com").await.remove(0);
     let user = Uuid::new_v4();
     let accepted = json_of(app.accept(&app.token_for(user, None, false), &token).await, 200).await;
+    app.advance(Duration::minutes(1));
     let response = patch(
         &app,
         &invite["id"],
