@@ -3,17 +3,22 @@
 #   - checks openapi.yaml (a valid OpenAPI 3.1 document, every example valid);
 #   - builds invites-local and starts it on a free loopback port, with a fresh data
 #     folder and a known JWT secret;
-#   - mints a user token and runs every phase of Schemathesis (examples, coverage,
-#     fuzzing, stateful through the spec's links) against GET /openapi.json, with every
-#     check (scripts/schemathesis.toml, scripts/schemathesis_hooks.py);
+#   - runs every phase of Schemathesis (examples, coverage, fuzzing, stateful through
+#     the spec's links) against GET /openapi.json, with every check
+#     (scripts/schemathesis.toml, scripts/schemathesis_hooks.py), twice: as a user of
+#     one tenant, then as a super admin (no tenant; every tenant, cross-tenant lists,
+#     any createdByUserId or acceptedByUserId), SUPER_ADMIN_SECONDS long (default 120);
 #   - stops the server, and fails on any Schemathesis failure, any 5xx, a server that
-#     died, fewer than MIN_REQUESTS requests, or an operation never called.
-# Reports (JUnit, and the server's log) go to target/schemathesis/. Arguments are passed
-# on to `schemathesis run`, e.g. `scripts/schemathesis.sh --seed N --max-time 30`.
+#     died, fewer than MIN_REQUESTS requests in the user's run (SUPER_ADMIN_MIN_REQUESTS
+#     in the super admin's), or an operation never called in either.
+# Reports (JUnit per run, and the server's log) go to target/schemathesis/. Arguments
+# are passed on to both `schemathesis run`s, e.g. `scripts/schemathesis.sh --seed N`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MIN_REQUESTS=${MIN_REQUESTS:-1000}
+SUPER_ADMIN_SECONDS=${SUPER_ADMIN_SECONDS:-120}
+SUPER_ADMIN_MIN_REQUESTS=${SUPER_ADMIN_MIN_REQUESTS:-500}
 venv=.venv
 scripts/install-test-tools.sh
 
@@ -42,10 +47,11 @@ new_uuid() { "$venv/bin/python" -c 'import uuid; print(uuid.uuid4())'; }
 port=$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
 export INVITES_JWT_SECRET="schemathesis-$(new_uuid)"
-export INVITES_ST_TENANT INVITES_ST_USER INVITES_ST_TOKEN INVITES_ST_SPEC_URL="$base/openapi.json"
+export INVITES_ST_TENANT INVITES_ST_USER INVITES_ST_TOKEN INVITES_ST_SUPER_ADMIN INVITES_ST_SPEC_URL="$base/openapi.json"
 INVITES_ST_TENANT=$(new_uuid)
 INVITES_ST_USER=$(new_uuid)
-INVITES_ST_TOKEN=$("$server" token --sub "$INVITES_ST_USER" --tenant "$INVITES_ST_TENANT" --hours 2)
+user_token=$("$server" token --sub "$INVITES_ST_USER" --tenant "$INVITES_ST_TENANT" --hours 2)
+admin_token=$("$server" token --sub "$INVITES_ST_USER" --super-admin --hours 2)
 
 echo "==> starting invites-local on $base (data in $data_dir)"
 # The embedded store and the .eml outbox: no AWS, whatever the caller's environment says.
@@ -65,10 +71,22 @@ for _ in range(200):
 sys.exit("invites-local did not start; see target/schemathesis/server.log")
 PY
 
-echo "==> schemathesis run $INVITES_ST_SPEC_URL"
 status=0
-PYTHONPATH=scripts PYTHONDONTWRITEBYTECODE=1 "$venv/bin/schemathesis" --config-file scripts/schemathesis.toml run \
-  "$INVITES_ST_SPEC_URL" --url "$base" --report junit "$@" < /dev/null || status=$?
+# run NAME TOKEN SUPER_ADMIN [ARGS...]: one Schemathesis run with that token; the
+# server log's lines from here on are this run's.
+run() {
+  local name=$1
+  INVITES_ST_TOKEN=$2 INVITES_ST_SUPER_ADMIN=$3
+  shift 3
+  echo "==> schemathesis run $INVITES_ST_SPEC_URL as $name"
+  wc -l < "$out/server.log" > "$out/$name.from"
+  PYTHONPATH=scripts PYTHONDONTWRITEBYTECODE=1 "$venv/bin/schemathesis" --config-file scripts/schemathesis.toml run \
+    "$INVITES_ST_SPEC_URL" --url "$base" --report junit --report-junit-path "$out/junit-$name.xml" "$@" \
+    < /dev/null || status=1
+  wc -l < "$out/server.log" > "$out/$name.to"
+}
+run user "$user_token" 0 "$@"
+run super-admin "$admin_token" 1 --max-time "$SUPER_ADMIN_SECONDS" "$@"
 
 alive=1
 kill -0 "$server_pid" 2>/dev/null || alive=0
@@ -80,16 +98,21 @@ if [ "$alive" = 0 ]; then
   status=1
 fi
 
-echo "==> what invites-local answered"
-"$venv/bin/python" - "$out/server.log" "$MIN_REQUESTS" <<'PY' || status=1
+for name in user super-admin; do
+echo "==> what invites-local answered the $name run"
+minimum=$MIN_REQUESTS
+[ "$name" = user ] || minimum=$SUPER_ADMIN_MIN_REQUESTS
+"$venv/bin/python" - "$out/server.log" "$minimum" "$(cat "$out/$name.from")" "$(cat "$out/$name.to")" <<'PY' || status=1
 import collections, json, sys
-log, minimum = sys.argv[1], int(sys.argv[2])
+log, minimum, start, end = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 operations = ["sendUserInvites", "resendUserInvite", "cancelUserInvite", "acceptUserInvite",
               "checkUserInviteToken", "updateUserInvite", "userInvites", "userInvite"]
 counts = collections.defaultdict(collections.Counter)
 panics = 0
 # The server logs one JSON object per request (shared/src/telemetry.rs).
-for line in open(log, errors="replace"):
+for number, line in enumerate(open(log, errors="replace")):
+    if not start <= number < end:
+        continue
     panics += "panicked" in line
     try:
         record = json.loads(line)
@@ -117,6 +140,7 @@ for failure in failures:
     print(f"FAILED: {failure}", file=sys.stderr)
 sys.exit(1 if failures else 0)
 PY
+done
 
 if [ "$status" = 0 ]; then
   echo "==> schemathesis: passed"

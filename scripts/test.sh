@@ -4,11 +4,12 @@
 #     schemathesis) into .venv (scripts/install-test-tools.sh);
 #   - checks template.yaml with cfn-lint and sam validate --lint;
 #   - checks formatting and lints (clippy, warnings are errors);
-#   - starts moto (DynamoDB, and SES on a second one) on free loopback ports and points
-#     the AWS SDK at them;
-#   - runs every Rust test (unit and property tests, the black-box suite on the embedded
-#     store, the DynamoDB fault and round-trip tests, the Lambda events and the mailer),
-#     then the same black-box suite on DynamoDB;
+#   - runs every Rust test: the unit and property tests and the black-box suite on the
+#     embedded store, with no AWS emulator; then, each test binary that talks to AWS
+#     with fresh moto servers of its own on free loopback ports (DynamoDB, and SES on
+#     another), the SDK pointed at them: the DynamoDB fault and round-trip tests, the
+#     Lambda events and the mailer, and the black-box suite on DynamoDB (with one
+#     DynamoDB server per test thread, see tests/support/moto.rs);
 #   - runs Schemathesis against invites-local and openapi.yaml (scripts/schemathesis.sh);
 #   - fuzzes request-body parsing for a bounded time (scripts/fuzz.sh; FUZZ_SECONDS,
 #     default 60).
@@ -30,46 +31,75 @@ cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 echo "==> cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
-echo "==> starting moto (DynamoDB, and SES on its own so its sent mail reads fast)"
+# No AWS account is ever reached: fake credentials, and an emulator only where a step
+# below starts one.
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_ENDPOINT_URL_SESV2 INVITES_TEST_MOTO_POOL INVITES_TEST_STORE
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
+
+echo "==> cargo test (unit and property tests; the black-box suite on the embedded store)"
+cargo test --workspace --exclude invites-tests
+cargo test -p invites-tests --lib --test api
+
+# --- moto: fresh servers for each test binary that talks to AWS -----------------------
+# moto answers one request at a time; a binary never queues behind another's calls or
+# inherits its tables and mail.
 mkdir -p target
 free_port() { "$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 moto_pids=()
 stop_moto() {
   if [ "${#moto_pids[@]}" -gt 0 ]; then
     kill "${moto_pids[@]}" 2>/dev/null || true
+    wait "${moto_pids[@]}" 2>/dev/null || true
     moto_pids=()
   fi
 }
 trap stop_moto EXIT
-start_moto() {
-  local port=$1 log=$2
-  "$venv/bin/python" scripts/moto_server.py 127.0.0.1 "$port" > "$log" 2>&1 &
-  moto_pids+=($!)
-  "$venv/bin/python" - "$port" "$log" <<'PY'
+wait_for_moto() {
+  "$venv/bin/python" - "$@" <<'PY'
 import sys, time, urllib.request
-for _ in range(200):
-    try:
-        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/moto-api/", timeout=1)
-        sys.exit(0)
-    except Exception:
-        time.sleep(0.1)
-sys.exit(f"moto did not start; see {sys.argv[2]}")
+for port, log in zip(sys.argv[1::2], sys.argv[2::2]):
+    for _ in range(600):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/", timeout=1)
+            break
+        except Exception:
+            time.sleep(0.1)
+    else:
+        sys.exit(f"moto did not start; see {log}")
 PY
 }
-dynamodb_port=$(free_port)
-start_moto "$dynamodb_port" target/moto-dynamodb.log
-ses_port=$(free_port)
-start_moto "$ses_port" target/moto-ses.log
-export AWS_ENDPOINT_URL="http://127.0.0.1:$dynamodb_port"
-export AWS_ENDPOINT_URL_SESV2="http://127.0.0.1:$ses_port"
-export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
-unset AWS_PROFILE AWS_SESSION_TOKEN
+# with_moto NAME DYNAMODB_SERVERS COMMAND...: runs COMMAND with that many DynamoDB
+# servers (the first in AWS_ENDPOINT_URL, all in INVITES_TEST_MOTO_POOL) and one for SES
+# (AWS_ENDPOINT_URL_SESV2, so its sent mail reads fast), all stopped afterwards. COMMAND
+# runs at a lower CPU priority than the servers: in a burst (40 writes at once in the
+# race tests) the tests only wait for moto, and moto is what must keep up.
+with_moto() {
+  local name=$1 count=$2 waits=() pool=() port log i
+  shift 2
+  for i in $(seq 0 "$count"); do
+    port=$(free_port)
+    log="target/moto-$name-$i.log"
+    "$venv/bin/python" scripts/moto_server.py 127.0.0.1 "$port" > "$log" 2>&1 &
+    moto_pids+=($!)
+    waits+=("$port" "$log")
+    pool+=("http://127.0.0.1:$port")
+  done
+  wait_for_moto "${waits[@]}"
+  AWS_ENDPOINT_URL_SESV2="${pool[0]}" AWS_ENDPOINT_URL="${pool[1]}" INVITES_TEST_MOTO_POOL="${pool[*]:1}" \
+    nice -n 10 "$@"
+  stop_moto
+}
+test_threads=$(nproc)
+[ "$test_threads" -le 4 ] || test_threads=4
 
-echo "==> cargo test --workspace (embedded store, DynamoDB faults and round trips, Lambda events, mailer)"
-cargo test --workspace
-echo "==> black-box suite on DynamoDB (moto)"
-INVITES_TEST_STORE=dynamodb cargo test -p invites-tests --test api
-stop_moto
+echo "==> DynamoDB fault and round-trip tests (moto)"
+with_moto dynamodb 1 cargo test -p invites-tests --test dynamodb
+echo "==> Lambda events and the mailer (moto)"
+with_moto lambda 1 cargo test -p invites-tests --test lambda
+echo "==> black-box suite on DynamoDB (moto, one server per test thread)"
+with_moto api "$test_threads" env INVITES_TEST_STORE=dynamodb \
+  cargo test -p invites-tests --test api -- --test-threads "$test_threads"
+# --------------------------------------------------------------------------------------
 
 echo "==> schemathesis against invites-local (openapi.yaml)"
 scripts/schemathesis.sh

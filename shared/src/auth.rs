@@ -44,6 +44,10 @@ struct VerifiedClaims {
     /// Read only so that an `exp` that is not a number fails to parse (the library checks its value).
     #[allow(dead_code)]
     exp: u64,
+    /// Read only so that `roles` of another shape than an array of strings fails to parse.
+    #[allow(dead_code)]
+    #[serde(default)]
+    roles: Option<Vec<String>>,
 }
 
 pub struct Authenticator {
@@ -69,6 +73,9 @@ impl Authenticator {
         };
         // Exactly one algorithm: a token signed any other way (or `alg: none`) is refused.
         let mut validation = Validation::new(algorithm);
+        // `nbf` is honoured when present: a token not valid yet, or whose `nbf` is not a
+        // number, is refused.
+        validation.validate_nbf = true;
         let mut required: HashSet<String> = HashSet::from(["exp".to_owned()]);
         validation.validate_aud = false;
         if let Some(issuer) = &config.issuer {
@@ -235,5 +242,36 @@ mod properties {
             prop_assume!(!valid);
             prop_assert_eq!(authenticator().authenticate(&bearer(&sign(SECRET, &claims))), Err(AuthError::Invalid));
         }
+
+        #[test]
+        fn a_valid_caller_with_one_wrong_typed_claim_is_refused_even_when_signed(
+            (claims, _) in good_claims(),
+            (name, value) in wrong_typed_claim(),
+        ) {
+            // Everything else is right (a UUID `sub`, a future `exp`): only this claim can fail it.
+            let mut claims = claims;
+            claims[name] = value;
+            prop_assert_eq!(
+                authenticator().authenticate(&bearer(&sign(SECRET, &claims))),
+                Err(AuthError::Invalid),
+                "{}", claims
+            );
+        }
+    }
+
+    /// A claim the server reads, with a value of a type it must not accept: `tenantId`
+    /// (a UUID string), `superAdmin` (a boolean), `roles` (an array of strings) and `nbf`
+    /// (a number of seconds, honoured when present, so also one in the future).
+    fn wrong_typed_claim() -> impl Strategy<Value = (&'static str, Value)> {
+        let any_but = |allowed: fn(&Value) -> bool| json().prop_filter("of the wrong type", move |v| !allowed(v));
+        prop_oneof![
+            any_but(|v| v.is_null() || v.as_str().is_some_and(|s| TenantId::parse(s).is_some()))
+                .prop_map(|v| ("tenantId", v)),
+            any_but(|v| v.is_null() || v.is_boolean()).prop_map(|v| ("superAdmin", v)),
+            any_but(|v| v.is_null() || v.as_array().is_some_and(|a| a.iter().all(Value::is_string)))
+                .prop_map(|v| ("roles", v)),
+            any_but(Value::is_number).prop_map(|v| ("nbf", v)),
+            (in_an_hour()..u64::from(u32::MAX)).prop_map(|nbf| ("nbf", json!(nbf))),
+        ]
     }
 }

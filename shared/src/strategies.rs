@@ -42,6 +42,60 @@ pub fn email() -> impl Strategy<Value = String> {
         })
 }
 
+/// Characters that must never reach a mail header or a stored field: CR, LF and NUL.
+pub const LINE_BREAKS_AND_NUL: &[char] = &['\r', '\n', '\0'];
+
+/// A valid address (from [`email`]) with one of CR, LF or NUL inserted into its local
+/// part or its domain (somewhere after the `@`), where the rest of the address would
+/// still pass for valid: each must be refused.
+pub fn email_with_a_line_break() -> impl Strategy<Value = String> {
+    (
+        email(),
+        select(LINE_BREAKS_AND_NUL),
+        any::<bool>(),
+        any::<prop::sample::Index>(),
+    )
+        .prop_map(|(address, bad, in_domain, at)| {
+            let split = address.find('@').expect("an address has an @");
+            // Inside the address, not at its ends (where trimming would rightly remove
+            // a CR or LF): in the local part up to the `@`, or anywhere after it.
+            let range = if in_domain {
+                split + 1..address.len()
+            } else {
+                1..split + 1
+            };
+            let boundaries: Vec<usize> = range.filter(|i| address.is_char_boundary(*i)).collect();
+            let position = boundaries[at.index(boundaries.len())];
+            let mut broken = address.clone();
+            broken.insert(position, bad);
+            broken
+        })
+}
+
+/// A valid address with one small edit: a character (a control character, a space, a
+/// quote, an `@`, a dot, a letter) inserted, or one removed, anywhere: addresses just
+/// inside and just outside the rules, most of which still parse.
+pub fn near_email() -> impl Strategy<Value = String> {
+    let inserted = select(
+        &[
+            '\r', '\n', '\0', '\t', ' ', '"', '@', '.', '-', 'x', '\u{7F}', '\u{85}', '\u{2028}',
+        ][..],
+    );
+    (email(), prop::option::of(inserted), any::<prop::sample::Index>()).prop_map(|(address, inserted, at)| {
+        let boundaries: Vec<usize> = (0..=address.len()).filter(|i| address.is_char_boundary(*i)).collect();
+        let position = boundaries[at.index(boundaries.len())];
+        let mut edited = address.clone();
+        match inserted {
+            Some(c) => edited.insert(position, c),
+            None if position < address.len() => {
+                edited.remove(position);
+            }
+            None => {}
+        }
+        edited
+    })
+}
+
 /// Changes the case of some characters of `text`, each as `std` maps it (which may
 /// turn one character into several: `ß` into `SS`).
 pub fn recase(text: &str, choices: &[u8]) -> String {
@@ -82,6 +136,35 @@ pub fn locale() -> impl Strategy<Value = (String, String)> {
             }
             (raw, normal)
         })
+}
+
+/// A locale as a caller might write it (from [`locale`]) with one small edit: a
+/// character inserted (a separator, a letter, a digit, a space, a non-ASCII letter, or
+/// CR, LF or NUL) or removed, anywhere: tags just inside and just outside the rules.
+pub fn near_locale() -> impl Strategy<Value = String> {
+    let inserted = select(&['-', '_', 'a', 'Z', '4', ' ', '\u{E9}', '\r', '\n', '\0'][..]);
+    (locale(), prop::option::of(inserted), any::<prop::sample::Index>()).prop_map(|((raw, _), inserted, at)| {
+        let position = at.index(raw.len() + 1);
+        let mut edited = raw.clone();
+        match inserted {
+            Some(c) => edited.insert(position, c),
+            None if position < raw.len() => {
+                edited.remove(position);
+            }
+            None => {}
+        }
+        edited
+    })
+}
+
+/// A locale as a caller might write it with CR, LF or NUL inserted anywhere (the
+/// separators and subtags around it valid): each must be refused.
+pub fn locale_with_a_line_break() -> impl Strategy<Value = String> {
+    (locale(), select(LINE_BREAKS_AND_NUL), any::<prop::sample::Index>()).prop_map(|((raw, _), bad, at)| {
+        let mut broken = raw.clone();
+        broken.insert(at.index(raw.len() + 1), bad);
+        broken
+    })
 }
 
 /// Every key a request parser looks for, and some it must refuse.

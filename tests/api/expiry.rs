@@ -26,8 +26,8 @@ async fn past_expires_at_an_invite_reads_expired_everywhere() {
         json!({ "isValid": false, "isExpired": true, "email": "late@example.com" })
     );
     assert_eq!(
-        app.fetch(&invite["id"]).await["status"],
-        "expired",
+        app.fetch(&invite["id"]).await,
+        fetched,
         "a failed accept changes nothing"
     );
 }
@@ -41,8 +41,14 @@ async fn expiry_is_exact_to_the_millisecond() {
     assert_eq!(app.fetch(&invite["id"]).await["status"], "pending");
     assert_eq!(app.check(&token).await["isValid"], true);
     app.advance(Duration::milliseconds(1));
-    assert_eq!(app.fetch(&invite["id"]).await["status"], "expired");
+    let expired = app.fetch(&invite["id"]).await;
+    assert_eq!(expired["status"], "expired");
     problem(app.accept_as_anyone(&token).await, 410, "INVITE_EXPIRED").await;
+    assert_eq!(
+        app.fetch(&invite["id"]).await,
+        expired,
+        "a refused accept changes nothing"
+    );
 }
 
 #[tokio::test]
@@ -57,9 +63,11 @@ async fn an_expired_invite_no_longer_blocks_a_new_send() {
     let new_token = app
         .new_token_to("renew@example.com", std::slice::from_ref(&old_token))
         .await;
+    let expired = app.fetch(&old["id"]).await;
     problem(app.accept_as_anyone(&old_token).await, 410, "INVITE_EXPIRED").await;
     json_of(app.accept_as_anyone(&new_token).await, 200).await;
-    assert_eq!(app.fetch(&old["id"]).await["status"], "expired");
+    assert_eq!(expired["status"], "expired");
+    assert_eq!(app.fetch(&old["id"]).await, expired, "a refused accept changes nothing");
 }
 
 #[tokio::test]
@@ -68,6 +76,8 @@ async fn an_expired_invite_cannot_be_updated() {
     let invite = app.invite("frozen@example.com").await;
     app.advance(Duration::days(8));
     let path = format!("/user-invites/{}", invite["id"].as_str().unwrap());
+    let expired = app.fetch(&invite["id"]).await;
+    assert_eq!(expired["status"], "expired");
     problem(
         app.patch(
             &path,
@@ -79,6 +89,9 @@ async fn an_expired_invite_cannot_be_updated() {
         "INVITE_NOT_PENDING",
     )
     .await;
+    let after = app.fetch(&invite["id"]).await;
+    assert_eq!(after, expired, "a refused update changes nothing");
+    assert_eq!(after["updatedAt"], invite["updatedAt"]);
 }
 
 #[tokio::test]
@@ -89,6 +102,8 @@ async fn a_one_day_invite_expires_after_a_day() {
     let sent = json_of(app.post("/user-invites", Some(&app.user_token()), body).await, 200).await;
     let token = app.tokens_to("day@example.com").await.remove(0);
     app.advance(Duration::hours(25));
-    assert_eq!(app.fetch(&sent["success"][0]["id"]).await["status"], "expired");
+    let expired = app.fetch(&sent["success"][0]["id"]).await;
+    assert_eq!(expired["status"], "expired");
     problem(app.accept_as_anyone(&token).await, 410, "INVITE_EXPIRED").await;
+    assert_eq!(app.fetch(&sent["success"][0]["id"]).await, expired);
 }

@@ -116,13 +116,22 @@ async fn the_replay_lasts_24_hours() {
 async fn a_refused_request_does_not_burn_the_key() {
     let app = spawn_app().await;
     let token = app.user_token();
+    // Refused at the edge (400) and by the rules (403), each with its own key ...
     let bad = send_body(app.tenant, json!([{ "email": "x@example.com", "status": "pending" }]));
     problem(app.send_with_key(&token, "retry", &bad).await, 400, "VALIDATION_FAILED").await;
-    let forbidden = send_body(Uuid::new_v4(), json!([{ "email": "x@example.com" }]));
+    let forbidden = send_body(Uuid::new_v4(), json!([{ "email": "y@example.com" }]));
     problem(app.send_with_key(&token, "retry2", &forbidden).await, 403, "FORBIDDEN").await;
-    let good = send_body(app.tenant, json!([{ "email": "x@example.com" }]));
-    let ok = json_of(app.send_with_key(&token, "retry2", &good).await, 200).await;
-    assert_eq!(ok["success"].as_array().unwrap().len(), 1);
+    assert_eq!(app.count().await, 0);
+    // ... and each key then serves a corrected request with another body, and replays it.
+    for (key, email) in [("retry", "x@example.com"), ("retry2", "y@example.com")] {
+        let good = send_body(app.tenant, json!([{ "email": email }]));
+        let ok = json_of(app.send_with_key(&token, key, &good).await, 200).await;
+        assert_eq!(ok["success"].as_array().unwrap().len(), 1, "{key}: {ok}");
+        assert_eq!(ok["success"][0]["email"], email);
+        let again = json_of(app.send_with_key(&token, key, &good).await, 200).await;
+        assert_eq!(again, ok, "{key} now names the corrected request");
+    }
+    assert_eq!(app.count().await, 2);
 }
 
 #[tokio::test]

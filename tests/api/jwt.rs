@@ -5,7 +5,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, b64url, problem, send_body, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, b64url, json_of, problem, send_body, spawn_app, spawn_app_with};
 
 fn in_an_hour() -> i64 {
     (chrono::Utc::now() + chrono::Duration::hours(1)).timestamp()
@@ -246,11 +246,43 @@ async fn without_configuration_iss_and_aud_are_not_required() {
 #[tokio::test]
 async fn check_token_needs_no_jwt_and_ignores_a_bad_one() {
     let app = spawn_app().await;
-    app.invite("nojwt@example.com").await;
+    let invite = app.invite("nojwt@example.com").await;
     let token = app.tokens_to("nojwt@example.com").await.remove(0);
-    assert_eq!(app.check(&token).await["isValid"], true);
-    let response = app
-        .post("/user-invites/check-token", Some("garbage"), json!({ "token": token }))
-        .await;
-    assert_eq!(response.status(), 200);
+    let without = app.check(&token).await;
+    assert_eq!(
+        without,
+        json!({ "isValid": true, "isExpired": false, "email": "nojwt@example.com" })
+    );
+    for bad in ["garbage", &app.sign(&json!({ "sub": app.user, "exp": 1 }))] {
+        let response = app
+            .post("/user-invites/check-token", Some(bad), json!({ "token": token }))
+            .await;
+        assert_eq!(
+            json_of(response, 200).await,
+            without,
+            "the same answer as without a JWT"
+        );
+    }
+    assert_eq!(app.fetch(&invite["id"]).await, invite, "a check changes nothing");
+}
+
+#[tokio::test]
+async fn a_token_not_valid_yet_or_with_an_nbf_that_is_not_a_number_is_401() {
+    let app = spawn_app().await;
+    // Past the library's 60 s leeway.
+    let soon = (chrono::Utc::now() + chrono::Duration::minutes(5)).timestamp();
+    for nbf in [
+        json!(soon),
+        json!(soon.to_string()),
+        json!("yesterday"),
+        json!(true),
+        json!([1]),
+    ] {
+        let mut early = claims(&app);
+        early["nbf"] = nbf;
+        assert_refused(&app, &app.sign(&early)).await;
+    }
+    let mut valid = claims(&app);
+    valid["nbf"] = json!((chrono::Utc::now() - chrono::Duration::minutes(5)).timestamp());
+    assert_eq!(app.get("/user-invites", Some(&app.sign(&valid))).await.status(), 200);
 }

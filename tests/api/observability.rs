@@ -1,9 +1,11 @@
 //! Observability: one JSON log line per request with its outcome and never a secret,
 //! and CloudWatch EMF records for the business events.
 //!
-//! The server's output is captured with the production formatting
-//! (`telemetry::subscriber`) and a writer of the test's own, installed for this test's
-//! thread only: `#[tokio::test]` runs the server's tasks on that same thread.
+//! Secrecy is checked against every line the test process logged, from any thread
+//! (`invites_tests::logs`: the embedded store logs from the blocking pool). The line per
+//! request and the metrics are read from a capture with the production formatting
+//! (`telemetry::subscriber`) installed for the test's thread only, with the filter the
+//! test names: `#[tokio::test]` runs the server's tasks on that same thread.
 
 use std::io;
 use std::sync::{Arc, Mutex};
@@ -19,6 +21,7 @@ use tracing_subscriber::util::SubscriberInitExt;
 use uuid::Uuid;
 
 use crate::helpers::{TestApp, enc, json_of, problem, send_body, spawn_app};
+use invites_tests::logs;
 
 #[derive(Clone, Default)]
 struct Capture(Arc<Mutex<Vec<u8>>>);
@@ -123,12 +126,29 @@ fn tracked(response: &Response, operation: &'static str, tenant: Option<Uuid>) -
     }
 }
 
-#[tokio::test]
+/// Every line of `text` that is a request line, each asserted to be one JSON object.
+fn request_lines_of(text: &str) -> Vec<Value> {
+    text.lines()
+        .map(|line| {
+            let value: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+            assert!(value.is_object(), "not a JSON object: {line}");
+            value
+        })
+        .filter(|l| l["target"] == telemetry::REQUEST_TARGET)
+        .collect()
+}
+
+/// A multi-threaded runtime, so that the server's tasks run on threads other than the
+/// test's, as its blocking work always does: the lines are read from the process-wide
+/// capture, which sees them all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_request_logs_one_json_line_with_its_outcome_and_no_secret() {
-    let (capture, _guard) = Capture::install("info");
     let app = spawn_app().await;
     let user = app.user_token();
-    let email = "Secret.Person@Example.com";
+    // Unique to this test: the capture holds every test's lines.
+    let person = format!("Secret.Person.{}", &Uuid::new_v4().simple().to_string()[..12]);
+    let email = format!("{person}@Example.com");
+    let email = email.as_str();
     let mut expected = Vec::new();
 
     let response = app.send(&user, app.tenant, json!([{ "email": email }])).await;
@@ -137,7 +157,7 @@ async fn every_request_logs_one_json_line_with_its_outcome_and_no_secret() {
     let id = invite["id"].as_str().unwrap().to_owned();
     let token = app.tokens_to(email).await.remove(0);
 
-    let query = format!("email={}&search=secret.person", enc(email));
+    let query = format!("email={}&search={}", enc(email), person.to_lowercase());
     let response = app.get(&format!("/user-invites?{query}"), Some(&user)).await;
     expected.push(tracked(&response, "userInvites", Some(app.tenant)));
     assert_eq!(json_of(response, 200).await["totalCount"], 1);
@@ -191,9 +211,22 @@ async fn every_request_logs_one_json_line_with_its_outcome_and_no_secret() {
         .await;
     expected.push(tracked(&response, "checkUserInviteToken", None));
     problem(response, 413, "PAYLOAD_TOO_LARGE").await;
+    app.settle().await;
 
-    let lines = capture.request_lines();
+    let everything = logs::captured();
+    let lines: Vec<Value> = request_lines_of(&everything)
+        .into_iter()
+        .filter(|l| expected.iter().any(|e| l["request_id"] == e.request_id))
+        .collect();
     assert_eq!(lines.len(), expected.len(), "one line per request: {lines:#?}");
+    for tenant in [app.tenant, other_tenant] {
+        let of_tenant = request_lines_of(&everything)
+            .into_iter()
+            .filter(|l| l["tenant"] == tenant.to_string())
+            .count();
+        let expected_of_tenant = expected.iter().filter(|e| e.tenant == Some(tenant)).count();
+        assert_eq!(of_tenant, expected_of_tenant, "no other request line names {tenant}");
+    }
     for want in &expected {
         let matching: Vec<&Value> = lines.iter().filter(|l| l["request_id"] == want.request_id).collect();
         assert_eq!(matching.len(), 1, "one line for {}: {lines:#?}", want.operation);
@@ -218,8 +251,8 @@ async fn every_request_logs_one_json_line_with_its_outcome_and_no_secret() {
     ids.dedup();
     assert_eq!(ids.len(), expected.len(), "every request has its own id");
 
-    // Nothing logged (request lines, metrics, anything else) holds a secret or an address.
-    let everything = capture.text();
+    // Nothing logged by any thread (request lines, metrics, anything else) holds a
+    // secret or an address.
     let lower = everything.to_lowercase();
     let hash = InviteToken::from_submitted(&token).unwrap().hash();
     for secret in [token.as_str(), hash.as_str(), user.as_str(), stranger.as_str()] {
@@ -230,7 +263,7 @@ async fn every_request_logs_one_json_line_with_its_outcome_and_no_secret() {
         "a log holds the email: {everything}"
     );
     assert!(
-        !lower.contains("secret.person"),
+        !lower.contains(&person.to_lowercase()),
         "a log holds part of the query: {everything}"
     );
     assert!(!everything.contains(&enc(email)), "a log holds the query: {everything}");

@@ -111,6 +111,9 @@ async fn concurrent_resends_respect_the_limit_and_leave_one_working_token() {
     assert_eq!(valid, 1, "only the last token issued works");
 }
 
+/// Over HTTP alone nothing shows that the two requests overlapped; on DynamoDB,
+/// `accept_and_cancel_that_read_the_same_copy_have_one_winner` (tests/dynamodb) holds
+/// both reads at a proxy so that they do, and proves the version condition decides.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn accept_and_cancel_racing_have_one_winner() {
     let app = spawn_app().await;

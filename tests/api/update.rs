@@ -150,6 +150,8 @@ async fn every_bad_field_of_an_update_is_listed() {
 async fn an_update_needs_a_change_and_the_envelope() {
     let app = spawn_app().await;
     let invite = app.invite("empty@example.com").await;
+    // A write now, refused or not, would show in updatedAt.
+    app.advance(Duration::minutes(1));
     problem(
         patch(&app, &invite["id"], &app.user_token(), json!({})).await,
         400,
@@ -165,12 +167,14 @@ async fn an_update_needs_a_change_and_the_envelope() {
     )
     .await;
     assert!(p.to_string().contains("userInvite"), "{p}");
+    assert_eq!(app.fetch(&invite["id"]).await, invite, "nothing changed");
 }
 
 #[tokio::test]
 async fn a_crlf_in_a_name_is_refused_on_update() {
     let app = spawn_app().await;
     let invite = app.invite("crlf@example.com").await;
+    app.advance(Duration::minutes(1));
     let p = problem(
         patch(
             &app,
@@ -184,30 +188,35 @@ async fn a_crlf_in_a_name_is_refused_on_update() {
     )
     .await;
     assert_eq!(p["errors"][0]["field"], "userInvite.firstName");
+    assert_eq!(app.fetch(&invite["id"]).await, invite, "nothing changed");
 }
 
 #[tokio::test]
 async fn non_pending_invites_cannot_be_updated() {
     let app = spawn_app().await;
     let canceled = app.invite("c@example.com").await;
-    json_of(app.cancel(&canceled["id"]).await, 200).await;
+    let canceled = json_of(app.cancel(&canceled["id"]).await, 200).await;
+    // A write now, refused or not, would show in updatedAt.
+    app.advance(Duration::minutes(1));
     problem(
         patch(&app, &canceled["id"], &app.user_token(), json!({ "firstName": "X" })).await,
         409,
         "INVITE_NOT_PENDING",
     )
     .await;
+    assert_eq!(app.fetch(&canceled["id"]).await, canceled, "nothing changed");
 
-    let accepted = app.invite("a@example.com").await;
+    app.invite("a@example.com").await;
     let token = app.tokens_to("a@example.com").await.remove(0);
-    json_of(app.accept_as_anyone(&token).await, 200).await;
+    let accepted = json_of(app.accept_as_anyone(&token).await, 200).await;
+    app.advance(Duration::minutes(1));
     problem(
         patch(&app, &accepted["id"], &app.user_token(), json!({ "roles": ["x"] })).await,
         409,
         "INVITE_NOT_PENDING",
     )
     .await;
-    assert_eq!(app.fetch(&accepted["id"]).await["roles"], json!([]));
+    assert_eq!(app.fetch(&accepted["id"]).await, accepted, "nothing changed");
 }
 
 #[tokio::test]
@@ -216,7 +225,9 @@ async fn only_a_super_admin_may_set_who_accepted() {
     let invite = app.invite("who@example.com").await;
     let token = app.tokens_to("who@example.com").await.remove(0);
     let original = Uuid::new_v4();
-    json_of(app.accept(&app.token_for(original, None, false), &token).await, 200).await;
+    let accepted = json_of(app.accept(&app.token_for(original, None, false), &token).await, 200).await;
+    // A write now, refused or not, would show in updatedAt.
+    app.advance(Duration::minutes(1));
 
     let someone = Uuid::new_v4();
     problem(
@@ -231,7 +242,8 @@ async fn only_a_super_admin_may_set_who_accepted() {
         "FORBIDDEN",
     )
     .await;
-    assert_eq!(app.fetch(&invite["id"]).await["acceptedByUserId"], original.to_string());
+    assert_eq!(app.fetch(&invite["id"]).await, accepted, "nothing changed");
+    assert_eq!(accepted["acceptedByUserId"], original.to_string());
 
     let updated = json_of(
         patch(
@@ -256,6 +268,8 @@ async fn who_accepted_can_only_be_set_on_an_accepted_invite() {
     let app = spawn_app().await;
     let pending = app.invite("p@example.com").await;
     let admin = app.super_admin_token();
+    // A write now, refused or not, would show in updatedAt.
+    app.advance(Duration::minutes(1));
     problem(
         patch(
             &app,
@@ -269,7 +283,8 @@ async fn who_accepted_can_only_be_set_on_an_accepted_invite() {
     )
     .await;
     let canceled = app.invite("c@example.com").await;
-    json_of(app.cancel(&canceled["id"]).await, 200).await;
+    let canceled = json_of(app.cancel(&canceled["id"]).await, 200).await;
+    app.advance(Duration::minutes(1));
     problem(
         patch(
             &app,
@@ -283,14 +298,16 @@ async fn who_accepted_can_only_be_set_on_an_accepted_invite() {
     )
     .await;
     let fetched = app.fetch(&pending["id"]).await;
+    assert_eq!(fetched, pending, "nothing changed");
     assert_eq!(fetched["acceptedByUserId"], Value::Null);
-    assert_eq!(fetched["status"], "pending");
+    assert_eq!(app.fetch(&canceled["id"]).await, canceled, "nothing changed");
 }
 
 #[tokio::test]
 async fn a_user_setting_who_accepted_on_a_pending_invite_is_forbidden() {
     let app = spawn_app().await;
     let pending = app.invite("p@example.com").await;
+    app.advance(Duration::minutes(1));
     problem(
         patch(
             &app,
@@ -303,6 +320,7 @@ async fn a_user_setting_who_accepted_on_a_pending_invite_is_forbidden() {
         "FORBIDDEN",
     )
     .await;
+    assert_eq!(app.fetch(&pending["id"]).await, pending, "nothing changed");
 }
 
 #[tokio::test]
@@ -311,7 +329,8 @@ async fn who_accepted_cannot_be_cleared() {
     let invite = app.invite("keep@example.com").await;
     let token = app.tokens_to("keep@example.com").await.remove(0);
     let user = Uuid::new_v4();
-    json_of(app.accept(&app.token_for(user, None, false), &token).await, 200).await;
+    let accepted = json_of(app.accept(&app.token_for(user, None, false), &token).await, 200).await;
+    app.advance(Duration::minutes(1));
     let response = patch(
         &app,
         &invite["id"],
@@ -319,8 +338,9 @@ async fn who_accepted_cannot_be_cleared() {
         json!({ "acceptedByUserId": null }),
     )
     .await;
-    assert_eq!(response.status(), 409);
-    assert_eq!(app.fetch(&invite["id"]).await["acceptedByUserId"], user.to_string());
+    problem(response, 409, "INVITE_ALREADY_ACCEPTED").await;
+    assert_eq!(app.fetch(&invite["id"]).await, accepted, "nothing changed");
+    assert_eq!(accepted["acceptedByUserId"], user.to_string());
 }
 
 #[tokio::test]

@@ -1,6 +1,9 @@
 //! DynamoDB-only tests, through a fault-injecting proxy in front of moto: the calls each
 //! operation makes, and what every write path does when DynamoDB fails.
 
+use std::time::{Duration, Instant};
+
+use invites_shared::aws::{ATTEMPT_TIMEOUT, CALL_TIMEOUT, MAX_ATTEMPTS};
 use serde_json::{Value, json};
 
 use invites_tests::proxy::{Fault, FaultProxy};
@@ -28,6 +31,14 @@ async fn invite_without_email(app: &TestApp, email: &str) -> (Value, String) {
 fn path(invite: &Value, suffix: &str) -> String {
     format!("/user-invites/{}{suffix}", invite["id"].as_str().unwrap())
 }
+
+/// How many of `calls` are of `operation`.
+fn count(calls: &[String], operation: &str) -> usize {
+    calls.iter().filter(|c| *c == operation).count()
+}
+
+/// Every attempt the SDK makes at one call: the first and its retries.
+const ATTEMPTS: usize = MAX_ATTEMPTS as usize;
 
 #[tokio::test]
 async fn each_operation_makes_no_more_round_trips_than_its_budget() {
@@ -119,19 +130,21 @@ async fn each_operation_makes_no_more_round_trips_than_its_budget() {
     measure("cancel", 2, proxy.take_calls());
 
     // With email, the request only queues it: one write. The mailer (here the local
-    // worker; on AWS the stream-driven function) then claims, sends and records.
+    // worker; on AWS the stream-driven function) then claims, sends and records. Its
+    // claim read is held at the proxy until the request has answered, so the calls
+    // made by then are the request's alone.
+    proxy.hold("GetItem");
     let sent = app
         .send(&user, app.tenant, json!([{ "email": "rt3@example.com" }]))
         .await;
     let sent = json_of(sent, 200).await;
+    measure("send (1 invite, emailed): the request", 1, proxy.take_calls());
+    proxy.release();
     app.settle().await;
-    let mut calls = proxy.take_calls();
-    let delivery = calls.split_off(1);
-    measure("send (1 invite, emailed): the request", 1, calls);
     measure(
         "delivery of that email by the mailer (claim read, claim, record)",
         3,
-        delivery,
+        proxy.take_calls(),
     );
     assert_eq!(app.delivered(&sent["success"][0]).await["emailStatus"], "sent");
     proxy.take_calls();
@@ -163,7 +176,7 @@ async fn each_operation_makes_no_more_round_trips_than_its_budget() {
     let started = std::time::Instant::now();
     let sent = json_of(app.send(&user, app.tenant, json!(invitees)).await, 200).await;
     let answered = started.elapsed();
-    assert_eq!(sent["success"].as_array().unwrap().len(), 100);
+    assert_eq!(sent["success"].as_array().unwrap().len(), 100, "{}", sent["errors"]);
     assert!(
         sent["success"]
             .as_array()
@@ -203,6 +216,7 @@ async fn a_transient_throttle_is_retried_by_the_sdk_and_succeeds() {
 async fn send_answers_503_when_storage_keeps_failing_and_leaves_nothing_behind() {
     let (app, proxy) = app_behind_proxy().await;
     proxy.fail("TransactWriteItems", Fault::Throttle, usize::MAX);
+    proxy.take_calls();
     let response = app
         .send(
             &app.user_token(),
@@ -211,6 +225,12 @@ async fn send_answers_503_when_storage_keeps_failing_and_leaves_nothing_behind()
         )
         .await;
     problem(response, 503, "UNAVAILABLE").await;
+    let calls = proxy.take_calls();
+    assert_eq!(
+        count(&calls, "TransactWriteItems"),
+        2 * ATTEMPTS,
+        "each invite's write was tried {ATTEMPTS} times: {calls:?}"
+    );
     proxy.heal();
     let list = json_of(app.get("/user-invites", Some(&app.user_token())).await, 200).await;
     assert_eq!(list["totalCount"], 0);
@@ -236,12 +256,15 @@ async fn accept_answers_503_under_server_errors_and_the_token_still_works_after(
     let accept = json!({ "acceptUserInvite": { "token": token } });
     let invitee = app.token_for(uuid::Uuid::new_v4(), None, false);
     proxy.fail("TransactWriteItems", Fault::ServerError, usize::MAX);
+    proxy.take_calls();
     problem(
         app.post("/user-invites/accept", Some(&invitee), accept.clone()).await,
         503,
         "UNAVAILABLE",
     )
     .await;
+    let calls = proxy.take_calls();
+    assert_eq!(count(&calls, "TransactWriteItems"), ATTEMPTS, "{calls:?}");
     proxy.heal();
     let current = json_of(app.get(&path(&invite, ""), Some(&app.user_token())).await, 200).await;
     assert_eq!(current["status"], "pending");
@@ -255,6 +278,7 @@ async fn cancel_answers_503_under_throttling_and_changes_nothing() {
     let (app, proxy) = app_behind_proxy().await;
     let (invite, _) = invite_without_email(&app, "cancel@example.com").await;
     proxy.fail("TransactWriteItems", Fault::Throttle, usize::MAX);
+    proxy.take_calls();
     problem(
         app.post(&path(&invite, "/cancel"), Some(&app.user_token()), json!({}))
             .await,
@@ -262,6 +286,8 @@ async fn cancel_answers_503_under_throttling_and_changes_nothing() {
         "UNAVAILABLE",
     )
     .await;
+    let calls = proxy.take_calls();
+    assert_eq!(count(&calls, "TransactWriteItems"), ATTEMPTS, "{calls:?}");
     proxy.heal();
     let current = json_of(app.get(&path(&invite, ""), Some(&app.user_token())).await, 200).await;
     assert_eq!(current, invite_without_accept_url(&invite));
@@ -278,9 +304,10 @@ async fn cancel_answers_503_under_throttling_and_changes_nothing() {
 async fn resend_answers_503_under_throttling_and_the_old_token_stays_valid() {
     let (app, proxy) = app_behind_proxy().await;
     let (invite, token) = invite_without_email(&app, "resend@example.com").await;
-    // A resend writes the invite alone when its expiry is unchanged, with its slot otherwise.
-    proxy.fail("TransactWriteItems", Fault::Throttle, usize::MAX);
+    // A resend writes the invite alone when its expiry is unchanged (as here: the clock
+    // has not moved since the send), with its slot otherwise.
     proxy.fail("PutItem", Fault::Throttle, usize::MAX);
+    proxy.take_calls();
     let resend = app
         .post(
             &path(&invite, "/resend"),
@@ -289,6 +316,9 @@ async fn resend_answers_503_under_throttling_and_the_old_token_stays_valid() {
         )
         .await;
     problem(resend, 503, "UNAVAILABLE").await;
+    let calls = proxy.take_calls();
+    assert_eq!(count(&calls, "PutItem"), ATTEMPTS, "{calls:?}");
+    assert_eq!(count(&calls, "TransactWriteItems"), 0, "{calls:?}");
     proxy.heal();
     let current = json_of(app.get(&path(&invite, ""), Some(&app.user_token())).await, 200).await;
     assert_eq!(current, invite_without_accept_url(&invite));
@@ -306,6 +336,7 @@ async fn update_answers_503_under_server_errors_and_changes_nothing() {
     let (app, proxy) = app_behind_proxy().await;
     let (invite, _) = invite_without_email(&app, "update@example.com").await;
     proxy.fail("PutItem", Fault::ServerError, usize::MAX);
+    proxy.take_calls();
     let update = json!({ "userInvite": { "firstName": "Changed" } });
     let response = app
         .request(
@@ -316,6 +347,8 @@ async fn update_answers_503_under_server_errors_and_changes_nothing() {
         )
         .await;
     problem(response, 503, "UNAVAILABLE").await;
+    let calls = proxy.take_calls();
+    assert_eq!(count(&calls, "PutItem"), ATTEMPTS, "{calls:?}");
     proxy.heal();
     let current = json_of(app.get(&path(&invite, ""), Some(&app.user_token())).await, 200).await;
     assert_eq!(current, invite_without_accept_url(&invite));
@@ -326,17 +359,93 @@ async fn a_read_that_never_answers_times_out_as_503() {
     let (app, proxy) = app_behind_proxy().await;
     let (invite, _) = invite_without_email(&app, "hang@example.com").await;
     proxy.fail("GetItem", Fault::Hang, usize::MAX);
-    let started = std::time::Instant::now();
+    proxy.take_calls();
+    let started = Instant::now();
     problem(
         app.get(&path(&invite, ""), Some(&app.user_token())).await,
         503,
         "UNAVAILABLE",
     )
     .await;
+    let elapsed = started.elapsed();
+    // Every attempt was cut by the attempt timeout and retried: without it, the first
+    // attempt would wait out the whole call and there would be one.
+    let reads: Vec<Instant> = proxy
+        .take_timed_calls()
+        .into_iter()
+        .filter(|(operation, _)| operation == "GetItem")
+        .map(|(_, at)| at)
+        .collect();
+    assert_eq!(reads.len(), ATTEMPTS, "{reads:?}");
+    for (n, pair) in reads.windows(2).enumerate() {
+        // The standard retry mode's jittered backoff before retry n+1 is under 2^n s.
+        let backoff = Duration::from_secs(1 << n);
+        let gap = pair[1] - pair[0];
+        assert!(
+            gap >= ATTEMPT_TIMEOUT && gap < ATTEMPT_TIMEOUT + backoff + Duration::from_millis(500),
+            "retry {} began {gap:?} after the attempt before it",
+            n + 1
+        );
+    }
+    // The whole call is bounded too: the attempts and their backoffs may add up to more
+    // than CALL_TIMEOUT, which then cuts the last attempt short.
     assert!(
-        started.elapsed() < std::time::Duration::from_secs(15),
-        "the call is bounded"
+        elapsed >= ATTEMPT_TIMEOUT * (MAX_ATTEMPTS - 1) && elapsed < CALL_TIMEOUT + Duration::from_secs(1),
+        "the read answered 503 after {elapsed:?}"
     );
+}
+
+/// Accept and cancel of one invite, made to overlap: both requests' reads are held at
+/// the proxy until both have arrived, so both decide from the same pending copy and both
+/// write. The version condition lets one write in; the other fails it, re-decides from
+/// the copy its failed write returned, and is refused. (The black-box race in
+/// tests/api/races.rs cannot see whether its two requests overlapped.)
+#[tokio::test]
+async fn accept_and_cancel_that_read_the_same_copy_have_one_winner() {
+    let (app, proxy) = app_behind_proxy().await;
+    let mut winners = Vec::new();
+    for round in 0..4 {
+        let (invite, token) = invite_without_email(&app, &format!("tug{round}@example.com")).await;
+        let invitee = app.token_for(uuid::Uuid::new_v4(), None, false);
+        let accept = json!({ "acceptUserInvite": { "token": token } });
+        let (cancel, user) = (path(&invite, "/cancel"), app.user_token());
+        proxy.take_calls();
+        proxy.hold("GetItem");
+        let (accepted, canceled, ()) = tokio::join!(
+            app.post("/user-invites/accept", Some(&invitee), accept),
+            app.post(&cancel, Some(&user), json!({})),
+            async {
+                proxy.wait_held(2).await;
+                proxy.release();
+            }
+        );
+        let calls = proxy.take_calls();
+        assert_eq!(count(&calls, "GetItem"), 2, "one read each, nothing re-read: {calls:?}");
+        assert_eq!(
+            count(&calls, "TransactWriteItems"),
+            2,
+            "both decided from the pending copy and wrote: {calls:?}"
+        );
+        let current = json_of(app.get(&path(&invite, ""), Some(&app.user_token())).await, 200).await;
+        match (accepted.status().as_u16(), canceled.status().as_u16()) {
+            (200, 409) => {
+                problem(canceled, 409, "INVITE_NOT_PENDING").await;
+                let accepted = json_of(accepted, 200).await;
+                assert_eq!(current["status"], "accepted");
+                assert_eq!(current, invite_without_accept_url(&accepted));
+                winners.push("accept");
+            }
+            (410, 200) => {
+                problem(accepted, 410, "INVITE_CANCELED").await;
+                let canceled = json_of(canceled, 200).await;
+                assert_eq!(current["status"], "canceled");
+                assert_eq!(current, canceled);
+                winners.push("cancel");
+            }
+            other => panic!("both or neither won: {other:?}"),
+        }
+    }
+    println!("winners by round: {winners:?}");
 }
 
 fn invite_without_accept_url(invite: &Value) -> Value {

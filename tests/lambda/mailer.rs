@@ -3,8 +3,10 @@
 //! it. No test may end with an invite lost or with two emails for one token.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use futures::future::join_all;
+use invites_shared::aws::{ATTEMPT_TIMEOUT, CALL_TIMEOUT};
 use invites_shared::domain::{Caller, EmailStatus, InviteId, InviteStatus, TenantId, UserId};
 use invites_shared::dynamo::{self, DynamoStore};
 use invites_shared::email::SesMailer;
@@ -22,7 +24,10 @@ const SEND_EMAIL: &str = "/v2/email/outbound-emails";
 struct Mailroom {
     service: InviteService,
     store: Arc<DynamoStore>,
+    /// In front of moto's SES.
     proxy: FaultProxy,
+    /// In front of moto's DynamoDB, for the mailer's reads and writes of the invite.
+    table: FaultProxy,
     invite: InviteId,
     tenant: TenantId,
     /// The fixture invite's address, unique to the test (moto's outbox is shared).
@@ -30,10 +35,18 @@ struct Mailroom {
 }
 
 /// A table with the fixture invite queued for delivery, and the mailer function's
-/// service over it, mailing through a proxy in front of moto's SES.
+/// service over it, mailing through a proxy in front of moto's SES and storing through
+/// one in front of moto's DynamoDB.
 async fn mailroom() -> Mailroom {
+    let ses = ses_endpoint();
     let email = format!("invitee-{}@example.com", uuid::Uuid::new_v4());
     let (mut config, store) = seed_fixtures(EmailStatus::Queued, Some(&email)).await;
+    let table = FaultProxy::start().await;
+    let table_name = config.table_name.clone().expect("the fixtures' table");
+    let proxied = Arc::new(DynamoStore::new(
+        dynamo::client_from_env(Some(&table.url)).await,
+        &table_name,
+    ));
     let sender = format!("invites-{}@example.com", uuid::Uuid::new_v4());
     SesMailer::client_from_env(None)
         .await
@@ -43,14 +56,15 @@ async fn mailroom() -> Mailroom {
         .await
         .expect("moto verifies the sender");
     config.sender_email = Some(sender.clone());
-    let proxy = FaultProxy::start_for(ses_endpoint()).await;
+    let proxy = FaultProxy::start_for(ses).await;
     let mailer = SesMailer::new(SesMailer::client_from_env(Some(&proxy.url)).await, sender, None);
-    let service = build_service(&config, store.clone(), Arc::new(mailer));
+    let service = build_service(&config, proxied, Arc::new(mailer));
     let fixtures = read_json(&root().join("events/fixtures.json"));
     Mailroom {
         service,
         store,
         proxy,
+        table,
         invite: InviteId::parse(fixtures["invites"][0]["id"].as_str().unwrap()).unwrap(),
         tenant: TenantId::parse(fixtures["tenantId"].as_str().unwrap()).unwrap(),
         email,
@@ -166,11 +180,38 @@ async fn the_stream_event_mails_the_invite_once_and_records_it_sent() {
     assert_eq!(room.mailed_tokens().await.len(), 1);
 }
 
-#[tokio::test]
+/// Five deliveries of one record at once, on several threads: the mailer's claim read
+/// is held at the proxy until all five have made it, so all five decide from the same
+/// queued copy and race to claim it; exactly one claim may win and mail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_deliveries_of_one_record_send_one_email() {
-    let room = mailroom().await;
-    let results = join_all((0..5).map(|_| room.run())).await;
+    const DELIVERIES: usize = 5;
+    let room = Arc::new(mailroom().await);
+    room.table.take_calls();
+    room.table.hold("GetItem");
+    let runs: Vec<_> = (0..DELIVERIES)
+        .map(|_| {
+            let room = room.clone();
+            tokio::spawn(async move { room.run().await })
+        })
+        .collect();
+    room.table.wait_held(DELIVERIES).await;
+    room.table.release();
+    let results: Vec<Value> = join_all(runs).await.into_iter().map(Result::unwrap).collect();
     assert!(results.iter().all(|r| *r == no_failures()), "{results:?}");
+    let calls = room.table.take_calls();
+    assert_eq!(
+        calls.iter().filter(|c| *c == "GetItem").count(),
+        DELIVERIES,
+        "each delivery read the invite once (the losers re-decide from the copy their failed claim returned): {calls:?}"
+    );
+    let writes = calls.iter().filter(|c| *c != "GetItem").count();
+    assert_eq!(
+        writes,
+        DELIVERIES + 1,
+        "every delivery tried to claim, and only the winner recorded the outcome: {calls:?}"
+    );
+    assert_eq!(room.ses_calls(), 1);
     let tokens = room.mailed_tokens().await;
     assert_eq!(tokens.len(), 1);
     assert!(room.is_valid(&tokens[0]).await);
@@ -240,11 +281,34 @@ async fn a_rejected_message_is_recorded_failed_at_once_and_a_resend_delivers() {
     assert!(room.is_valid(&tokens[0]).await);
 }
 
+/// An SES call that never answers: the SDK gives up on that attempt after
+/// `ATTEMPT_TIMEOUT` and retries, and the retry delivers, well within `CALL_TIMEOUT`.
 #[tokio::test]
 async fn a_timeout_is_retried_by_the_sdk_and_delivers() {
     let room = mailroom().await;
     room.proxy.fail(SEND_EMAIL, Fault::Hang, 1);
+    room.proxy.take_calls();
+    let started = Instant::now();
     assert_eq!(room.run().await, no_failures());
+    let elapsed = started.elapsed();
+    let calls: Vec<(String, Instant)> = room
+        .proxy
+        .take_timed_calls()
+        .into_iter()
+        .filter(|(operation, _)| operation == SEND_EMAIL)
+        .collect();
+    assert_eq!(calls.len(), 2, "the hung attempt, then one retry: {calls:?}");
+    // The retry began once the first attempt timed out, after at most the first
+    // backoff (the standard retry mode waits up to 1 s, jittered).
+    let gap = calls[1].1 - calls[0].1;
+    assert!(
+        gap >= ATTEMPT_TIMEOUT && gap < ATTEMPT_TIMEOUT + Duration::from_millis(1500),
+        "the retry began {gap:?} after the hung attempt; the attempt timeout is {ATTEMPT_TIMEOUT:?}"
+    );
+    assert!(
+        elapsed < ATTEMPT_TIMEOUT * 2 && elapsed < CALL_TIMEOUT,
+        "the delivery took {elapsed:?}"
+    );
     assert_eq!(room.stored().await.email_status, EmailStatus::Sent);
     assert_eq!(room.mailed_tokens().await.len(), 1);
 }

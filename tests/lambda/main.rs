@@ -44,6 +44,8 @@ async fn api_with_fixtures() -> Api {
 /// A fresh table holding the fixture invites (the first one addressed to `email` when
 /// given), with their email in `email_status`; and the functions' configuration for it.
 pub(crate) async fn seed_fixtures(email_status: EmailStatus, email: Option<&str>) -> (Config, Arc<DynamoStore>) {
+    // Never against a real account: moto, or stop here.
+    invites_tests::moto_endpoint();
     let fixtures = read_json(&root().join("events/fixtures.json"));
     let table = format!("invites-events-{}", uuid::Uuid::new_v4());
     let client = dynamo::client_from_env(None).await;

@@ -15,6 +15,7 @@ use tempfile::TempDir;
 use uuid::Uuid;
 
 use crate::keys::TestKey;
+use crate::moto::{MotoLease, moto_endpoint};
 
 pub const ACCEPT_URL: &str = "https://app.example.com/accept-invite?token={token}";
 
@@ -30,9 +31,12 @@ pub struct TestApp {
     key: Option<Arc<TestKey>>,
     vars: HashMap<String, String>,
     data_dir: TempDir,
+    /// Where the server reaches DynamoDB: the leased moto server, or a proxy in front of moto.
     dynamodb_endpoint: Option<String>,
     /// The server's connection limits; `restart` applies a change.
     pub limits: ServerLimits,
+    /// The moto server the test holds while it runs (the suite on DynamoDB).
+    moto: Option<MotoLease>,
     server: Option<RunningServer>,
 }
 
@@ -42,22 +46,19 @@ pub async fn spawn_app() -> TestApp {
 }
 
 /// Which store the suite runs against: `INVITES_TEST_STORE=dynamodb` gives every
-/// test a fresh table on the DynamoDB server at `AWS_ENDPOINT_URL` (the test command
-/// starts moto for it); otherwise the embedded store in a fresh data folder.
-async fn store_vars() -> Vec<(String, String)> {
+/// test a fresh table on a moto server of its own while it runs ([`MotoLease`]);
+/// otherwise the embedded store in a fresh data folder.
+async fn store() -> Option<(String, MotoLease)> {
     match std::env::var("INVITES_TEST_STORE").as_deref() {
-        Err(_) | Ok("embedded") => vec![],
+        Err(_) | Ok("embedded") => None,
         Ok("dynamodb") => {
-            assert!(
-                std::env::var("AWS_ENDPOINT_URL").is_ok(),
-                "INVITES_TEST_STORE=dynamodb needs AWS_ENDPOINT_URL (run scripts/test.sh)"
-            );
+            let moto = MotoLease::take();
             let table = format!("invites-test-{}", Uuid::new_v4());
-            let client = invites_shared::dynamo::client_from_env(None).await;
+            let client = invites_shared::dynamo::client_from_env(Some(&moto.url)).await;
             invites_shared::dynamo::create_table(&client, &table)
                 .await
                 .expect("the test table is created");
-            vec![("INVITES_TABLE_NAME".to_owned(), table)]
+            Some((table, moto))
         }
         Ok(other) => panic!("INVITES_TEST_STORE={other:?}: use embedded or dynamodb"),
     }
@@ -65,9 +66,13 @@ async fn store_vars() -> Vec<(String, String)> {
 
 /// A server with extra configuration variables (`INVITES_JWT_ISSUER`, ...).
 pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
-    let mut all: Vec<(String, String)> = store_vars().await;
-    all.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    spawn(all, None).await
+    let mut all: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let Some((table, moto)) = store().await else {
+        return spawn(all, None, None).await;
+    };
+    all.push(("INVITES_TABLE_NAME".to_owned(), table));
+    let endpoint = moto.url.clone();
+    spawn(all, Some(endpoint), Some(moto)).await
 }
 
 /// A server that verifies tokens with `key`'s public key (`INVITES_JWT_PUBLIC_KEY`),
@@ -87,23 +92,21 @@ pub async fn spawn_app_signed_by(key: TestKey) -> TestApp {
 /// front of the moto server at `AWS_ENDPOINT_URL`).
 pub async fn spawn_app_on_dynamodb(endpoint: &str) -> TestApp {
     let table = format!("invites-test-{}", Uuid::new_v4());
-    let client = invites_shared::dynamo::client_from_env(None).await;
+    let client = invites_shared::dynamo::client_from_env(Some(&moto_endpoint())).await;
     invites_shared::dynamo::create_table(&client, &table)
         .await
         .expect("the test table is created");
     spawn(
         vec![("INVITES_TABLE_NAME".to_owned(), table)],
         Some(endpoint.to_owned()),
+        None,
     )
     .await
 }
 
-async fn spawn(vars: Vec<(String, String)>, dynamodb_endpoint: Option<String>) -> TestApp {
-    // The server's warnings and errors, shown by the test runner when a test fails.
-    let _ = tracing_subscriber::fmt()
-        .with_test_writer()
-        .with_env_filter(std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()))
-        .try_init();
+async fn spawn(vars: Vec<(String, String)>, dynamodb_endpoint: Option<String>, moto: Option<MotoLease>) -> TestApp {
+    // Every thread's logs, captured (and the warnings shown when a test fails).
+    crate::logs::install();
     let secret = format!("test-secret-{}", Uuid::new_v4());
     let mut all: HashMap<String, String> = HashMap::from([
         ("INVITES_JWT_SECRET".to_owned(), secret.clone()),
@@ -122,6 +125,7 @@ async fn spawn(vars: Vec<(String, String)>, dynamodb_endpoint: Option<String>) -
         data_dir: tempfile::tempdir().expect("a temporary data folder"),
         dynamodb_endpoint,
         limits: ServerLimits::default(),
+        moto,
         server: None,
     };
     app.start().await;
@@ -181,7 +185,8 @@ impl TestApp {
                 String::from_utf8_lossy(&std::fs::read(self.data_dir.path().join("invites.redb")).unwrap()).into_owned()
             }
             Some(table) => {
-                let client = invites_shared::dynamo::client_from_env(None).await;
+                let moto = self.moto.as_ref().map_or_else(moto_endpoint, |lease| lease.url.clone());
+                let client = invites_shared::dynamo::client_from_env(Some(&moto)).await;
                 let mut items = String::new();
                 let mut start = None;
                 loop {

@@ -1,14 +1,17 @@
 //! What the test binaries share: a running `invites-local` to drive over HTTP
 //! (`spawn_app` and the calls on it), its outbox read as mail, checks of what it
-//! answers, and a fault-injecting proxy for DynamoDB and SES.
+//! answers, a fault-injecting proxy for DynamoDB and SES, and the process's logs.
 
 mod answers;
 mod app;
 mod calls;
 pub mod keys;
+pub mod logs;
 mod mail;
+mod moto;
 pub mod proxy;
 
 pub use answers::*;
 pub use app::*;
 pub use mail::*;
+pub use moto::{MotoLease, moto_endpoint};

@@ -1,10 +1,12 @@
 //! A fault-injecting proxy in front of moto: every DynamoDB call of the service passes
 //! through it, so a test can count the calls each operation makes, see how many run at
-//! once, and make chosen calls fail on cue (moto itself cannot).
+//! once and when each began, hold calls back until the test lets them go (to make
+//! concurrent requests read the same copy), and make chosen calls fail on cue (moto
+//! itself cannot).
 
 use std::sync::Arc;
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
@@ -22,7 +24,7 @@ pub enum Fault {
     Throttle,
     /// 500 InternalServerError, which the SDK retries.
     ServerError,
-    /// No answer for longer than the SDK waits for an attempt.
+    /// No answer, ever: longer than the SDK waits for an attempt, and for a whole call.
     Hang,
 }
 
@@ -37,6 +39,8 @@ struct Calls {
     log: Vec<String>,
     in_flight: usize,
     max_in_flight: Vec<(String, usize)>,
+    /// When each call in `log` arrived, in the same order.
+    started: Vec<Instant>,
 }
 
 struct ProxyState {
@@ -44,6 +48,10 @@ struct ProxyState {
     client: reqwest::Client,
     calls: Mutex<Calls>,
     rules: Mutex<Vec<Rule>>,
+    /// The operation whose calls wait at the proxy until released, if any.
+    hold: tokio::sync::watch::Sender<Option<&'static str>>,
+    /// How many calls are waiting there now.
+    held: Mutex<usize>,
 }
 
 pub struct FaultProxy {
@@ -54,9 +62,7 @@ pub struct FaultProxy {
 impl FaultProxy {
     /// A proxy in front of the moto server at `AWS_ENDPOINT_URL`.
     pub async fn start() -> Self {
-        let upstream =
-            std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL names the moto server (run scripts/test.sh)");
-        Self::start_for(upstream).await
+        Self::start_for(crate::moto_endpoint()).await
     }
 
     /// A proxy in front of `upstream`.
@@ -66,6 +72,8 @@ impl FaultProxy {
             client: reqwest::Client::new(),
             calls: Mutex::default(),
             rules: Mutex::default(),
+            hold: tokio::sync::watch::Sender::new(None),
+            held: Mutex::default(),
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -90,9 +98,46 @@ impl FaultProxy {
 
     /// The operations called since the last `take_calls`, in order.
     pub fn take_calls(&self) -> Vec<String> {
+        self.take_timed_calls()
+            .into_iter()
+            .map(|(operation, _)| operation)
+            .collect()
+    }
+
+    /// The operations called since the last `take_calls`, in order, each with the
+    /// instant it reached the proxy.
+    pub fn take_timed_calls(&self) -> Vec<(String, Instant)> {
         let mut calls = self.state.calls.lock().unwrap();
         calls.max_in_flight.clear();
-        std::mem::take(&mut calls.log)
+        let started = std::mem::take(&mut calls.started);
+        std::mem::take(&mut calls.log).into_iter().zip(started).collect()
+    }
+
+    /// Holds every call of `operation` at the proxy, unanswered and not yet logged,
+    /// until [`Self::release`]: requests made meanwhile all get as far as that call.
+    pub fn hold(&self, operation: &'static str) {
+        self.state.hold.send_replace(Some(operation));
+    }
+
+    /// Waits (up to 10 s, else panics) until `count` calls are held.
+    pub async fn wait_held(&self, count: usize) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let held = *self.state.held.lock().unwrap();
+            if held >= count {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "only {held} of {count} calls reached the proxy's hold"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    /// Lets the held calls (and all later ones) through, in the order they arrived.
+    pub fn release(&self) {
+        self.state.hold.send_replace(None);
     }
 
     /// The most calls of `operation` that were under way at once since the last `take_calls`.
@@ -120,6 +165,12 @@ async fn forward(State(state): State<Arc<ProxyState>>, request: Request) -> Resp
         .and_then(|t| t.rsplit('.').next())
         .map(str::to_owned)
         .unwrap_or_else(|| parts.uri.path().to_owned());
+    let mut hold = state.hold.subscribe();
+    if hold.borrow_and_update().is_some_and(|held| held == operation) {
+        *state.held.lock().unwrap() += 1;
+        let _ = hold.wait_for(|held| held.is_none_or(|held| held != operation)).await;
+        *state.held.lock().unwrap() -= 1;
+    }
     let fault = {
         let mut rules = state.rules.lock().unwrap();
         rules
@@ -133,6 +184,7 @@ async fn forward(State(state): State<Arc<ProxyState>>, request: Request) -> Resp
     {
         let mut calls = state.calls.lock().unwrap();
         calls.log.push(operation.clone());
+        calls.started.push(Instant::now());
         calls.in_flight += 1;
         let in_flight = calls.in_flight;
         calls.max_in_flight.push((operation.clone(), in_flight));
@@ -146,10 +198,7 @@ async fn forward(State(state): State<Arc<ProxyState>>, request: Request) -> Resp
             "Rate of requests exceeds the allowed throughput.",
         ),
         Some(Fault::ServerError) => error(500, "InternalServerError", "Internal server error"),
-        Some(Fault::Hang) => {
-            tokio::time::sleep(Duration::from_secs(5)).await;
-            error(500, "InternalServerError", "too late")
-        }
+        Some(Fault::Hang) => std::future::pending().await,
         None => {
             let mut upstream = state
                 .client

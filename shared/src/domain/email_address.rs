@@ -208,17 +208,27 @@ mod properties {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::strategies::{email, recase};
+    use crate::strategies::{email, email_with_a_line_break, near_email, recase};
 
     proptest! {
         #[test]
-        fn parse_never_panics_and_never_keeps_a_line_break(raw in any::<String>()) {
+        fn a_line_break_or_nul_inside_an_otherwise_valid_address_is_refused(raw in email_with_a_line_break()) {
+            prop_assert!(EmailAddress::parse(&raw).is_err(), "{:?} was accepted", raw);
+        }
+
+        #[test]
+        fn an_address_that_parses_never_keeps_a_control_character(raw in near_email()) {
             if let Ok(address) = EmailAddress::parse(&raw) {
                 for form in [address.as_given(), address.canonical()] {
-                    prop_assert!(!form.contains(['\r', '\n']), "{form:?}");
-                    prop_assert!(!form.chars().any(char::is_control), "{form:?}");
+                    prop_assert!(!form.chars().any(char::is_control), "{:?} from {:?}", form, raw);
                 }
+                prop_assert_eq!(address.as_given(), raw.trim());
             }
+        }
+
+        #[test]
+        fn parse_never_panics(raw in any::<String>()) {
+            let _ = EmailAddress::parse(&raw);
         }
 
         #[test]

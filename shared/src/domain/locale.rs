@@ -103,15 +103,21 @@ mod properties {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::strategies::locale;
+    use crate::strategies::{locale, locale_with_a_line_break, near_locale};
 
     proptest! {
         #[test]
-        fn a_normalized_locale_reparses_to_itself(raw in any::<String>()) {
+        fn a_normalized_locale_reparses_to_itself(raw in near_locale()) {
             if let Ok(parsed) = Locale::parse(&raw) {
                 prop_assert_eq!(Locale::parse(parsed.as_str()), Ok(parsed.clone()));
-                prop_assert!(parsed.as_str().is_ascii());
+                prop_assert!(parsed.as_str().bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'), "{:?}", parsed);
+                prop_assert_eq!(parsed.as_str().len(), raw.len(), "{:?} from {:?}", parsed, raw);
             }
+        }
+
+        #[test]
+        fn a_line_break_or_nul_anywhere_in_a_locale_is_refused(raw in locale_with_a_line_break()) {
+            prop_assert!(Locale::parse(&raw).is_err(), "{:?} was accepted", raw);
         }
 
         #[test]

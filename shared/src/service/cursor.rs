@@ -173,6 +173,80 @@ mod properties {
         proptest::collection::vec(any::<u8>(), 1..64)
     }
 
+    /// Flips bit `bit` of a UUID: the nearest other id.
+    fn flip(id: uuid::Uuid, bit: u8) -> uuid::Uuid {
+        uuid::Uuid::from_u128(id.as_u128() ^ (1u128 << bit))
+    }
+
+    /// Another text one edit away: its first letter's lowest bit flipped, or a letter
+    /// added (to an empty one), or none at all; and none becomes an empty one.
+    fn nudge(text: &Option<String>) -> Option<String> {
+        match text.as_deref() {
+            None => Some(String::new()),
+            Some("") => Some("x".to_owned()),
+            Some(text) => {
+                let mut chars: Vec<char> = text.chars().collect();
+                chars[0] = char::from_u32(u32::from(chars[0]) ^ 1).unwrap_or('x');
+                let nudged: String = chars.into_iter().collect();
+                Some(if nudged == text { format!("{text}x") } else { nudged })
+            }
+        }
+    }
+
+    /// A query, and one of its near misses: the same tenant with one filter, the sort
+    /// or the order changed a little (a status added or dropped, one bit of an id
+    /// flipped, one letter of a text changed), or the tenant one bit away.
+    fn near_miss() -> impl Strategy<Value = (ListQuery, ListQuery)> {
+        let sorts = [
+            SortField::CreatedAt,
+            SortField::UpdatedAt,
+            SortField::Email,
+            SortField::Status,
+        ];
+        (
+            query(),
+            0u8..8,
+            0u8..128,
+            select(EffectiveStatus::ALL.to_vec()),
+            any::<u128>(),
+        )
+            .prop_map(move |(query, which, bit, status, fresh)| {
+                let mut other = query.clone();
+                match which {
+                    0 => other.tenant_id = TenantId(flip(query.tenant_id.0, bit)),
+                    1 if other.statuses.contains(&status) => other.statuses.retain(|s| *s != status),
+                    1 => other.statuses.push(status),
+                    2 => other.email = nudge(&query.email),
+                    3 => other.search = nudge(&query.search),
+                    4 => {
+                        other.created_by = Some(UserId(
+                            query
+                                .created_by
+                                .map_or(uuid::Uuid::from_u128(fresh), |u| flip(u.0, bit)),
+                        ))
+                    }
+                    5 => {
+                        other.accepted_by = Some(UserId(
+                            query
+                                .accepted_by
+                                .map_or(uuid::Uuid::from_u128(fresh), |u| flip(u.0, bit)),
+                        ))
+                    }
+                    6 => {
+                        let at = sorts.iter().position(|s| *s == query.sort).unwrap();
+                        other.sort = sorts[(at + 1 + bit as usize % 3) % sorts.len()];
+                    }
+                    _ => {
+                        other.order = match query.order {
+                            SortOrder::Asc => SortOrder::Desc,
+                            SortOrder::Desc => SortOrder::Asc,
+                        }
+                    }
+                }
+                (query, other)
+            })
+    }
+
     proptest! {
         #[test]
         fn a_cursor_decodes_to_the_position_it_encodes(secret in secret(), query in query(), key in key(), limit in 1u32..=100) {
@@ -216,6 +290,14 @@ mod properties {
             if fingerprint(&other) != fingerprint(&query) {
                 prop_assert_eq!(CursorCodec::new(&secret).decode(&other, &cursor), None);
             }
+        }
+
+        #[test]
+        fn a_cursor_of_a_near_miss_of_its_query_is_refused(secret in secret(), (query, other) in near_miss(), key in key()) {
+            let codec = CursorCodec::new(&secret);
+            let cursor = codec.encode(&query, key.clone());
+            prop_assert_eq!(codec.decode(&other, &cursor), None, "{:?}", other);
+            prop_assert_eq!(codec.decode(&query, &cursor), Some(key));
         }
 
         #[test]
