@@ -4,11 +4,13 @@
 use invites_tests as helpers;
 
 mod cancel;
+mod claims;
 mod delivery;
 mod email;
 mod expiry;
 mod hardening;
 mod idempotency;
+mod jwks;
 mod jwt;
 mod lifecycle;
 mod list;

@@ -1,13 +1,27 @@
-//! Who is calling: strict JWT verification, and the contract's authorization rules.
+//! Who is calling: strict JWT verification (a shared secret, a public key, or the
+//! identity provider's key set), or the claims API Gateway's JWT authorizer verified;
+//! then the configured claim names map the claims to a [`Caller`].
 
-use std::collections::HashSet;
+mod claims;
+mod fetch;
+mod jwks;
+#[cfg(test)]
+mod properties;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use http::HeaderMap;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
-use crate::config::{ConfigError, JwtConfig, JwtKey};
-use crate::domain::{Caller, TenantId, UserId};
+pub use fetch::{FETCH_TIMEOUT, MAX_BODY_BYTES as MAX_KEY_SET_BYTES};
+pub use jwks::{MAX_AGE as KEY_SET_MAX_AGE, MIN_REFRESH_INTERVAL as KEY_SET_MIN_REFRESH_INTERVAL};
+
+use crate::clock::Clock;
+use crate::config::{ClaimNames, ConfigError, JwtConfig, JwtKey};
+use crate::domain::Caller;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum AuthError {
@@ -15,8 +29,11 @@ pub enum AuthError {
     Missing,
     #[error("the bearer token is not valid")]
     Invalid,
+    #[error("the request did not come through the API's JWT authorizer")]
+    NotThroughAuthorizer,
 }
 
+/// The claims of a token this service issues (`invites-local token`, the tests).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Claims {
     pub sub: String,
@@ -31,30 +48,40 @@ pub struct Claims {
     pub aud: Option<String>,
 }
 
-/// The claims read out of a verified token. `iss` and `aud` are checked by the JWT
-/// library (which takes `aud` as a string or an array, as RFC 7519 allows) and are not
-/// read here, so an array `aud` does not fail deserialization.
-#[derive(Deserialize)]
-struct VerifiedClaims {
-    sub: String,
-    #[serde(rename = "tenantId", default)]
-    tenant_id: Option<String>,
-    #[serde(rename = "superAdmin", default)]
-    super_admin: bool,
-    /// Read only so that an `exp` that is not a number fails to parse (the library checks its value).
-    #[allow(dead_code)]
-    exp: u64,
+/// The claims API Gateway's JWT authorizer verified, as the request context carries
+/// them (`requestContext.authorizer.jwt.claims`, every value a string). The Lambda glue
+/// puts them into the request's extensions; nothing a caller sends can.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatewayClaims(pub HashMap<String, String>);
+
+enum Verifier {
+    /// One key, one algorithm.
+    Key { key: DecodingKey, validation: Validation },
+    /// The provider's keys, picked by `kid`.
+    KeySet {
+        keys: Box<jwks::KeySet>,
+        validation: Validation,
+    },
+    /// API Gateway verified the token already.
+    Gateway,
+    /// No caller can be authenticated (check-token and the mailer take no JWT).
+    Nobody,
 }
 
 pub struct Authenticator {
-    key: DecodingKey,
-    validation: Validation,
+    verifier: Verifier,
+    claims: ClaimNames,
 }
 
 impl Authenticator {
-    pub fn new(config: &JwtConfig) -> Result<Self, ConfigError> {
-        let (key, algorithm) = match &config.key {
-            JwtKey::Secret(secret) => (DecodingKey::from_secret(secret.as_bytes()), Algorithm::HS256),
+    /// The authenticator `config` describes; a key set is fetched now, so an
+    /// unreachable provider fails the start rather than every request.
+    pub async fn from_config(config: &JwtConfig, clock: Arc<dyn Clock>) -> Result<Self, ConfigError> {
+        let verifier = match &config.key {
+            JwtKey::Secret(secret) => Verifier::Key {
+                key: DecodingKey::from_secret(secret.as_bytes()),
+                validation: validation(config, &[Algorithm::HS256]),
+            },
             JwtKey::PublicKey { pem, algorithm } => {
                 let key = match algorithm {
                     Algorithm::ES256 => DecodingKey::from_ec_pem(pem.as_bytes()),
@@ -64,53 +91,121 @@ impl Authenticator {
                     name: "INVITES_JWT_PUBLIC_KEY",
                     reason: e.to_string(),
                 })?;
-                (key, *algorithm)
+                Verifier::Key {
+                    key,
+                    validation: validation(config, &[*algorithm]),
+                }
+            }
+            JwtKey::Jwks { url, algorithms } => {
+                let keys =
+                    jwks::KeySet::load(url, algorithms.clone(), clock)
+                        .await
+                        .map_err(|e| ConfigError::Invalid {
+                            name: "INVITES_JWT_JWKS_URL",
+                            reason: crate::telemetry::describe(&e),
+                        })?;
+                Verifier::KeySet {
+                    keys: Box::new(keys),
+                    validation: validation(config, algorithms),
+                }
+            }
+            JwtKey::ApiGateway => Verifier::Gateway,
+            JwtKey::Unconfigured => {
+                return Err(ConfigError::Missing(
+                    "a JWT key: INVITES_JWT_SECRET (or INVITES_JWT_SECRET_PARAMETER / INVITES_JWT_SECRET_ARN), \
+                     INVITES_JWT_PUBLIC_KEY, INVITES_JWT_JWKS_URL, or INVITES_AUTH_MODE=apigateway,",
+                ));
             }
         };
-        // Exactly one algorithm: a token signed any other way (or `alg: none`) is refused.
-        let mut validation = Validation::new(algorithm);
-        let mut required: HashSet<String> = HashSet::from(["exp".to_owned()]);
-        validation.validate_aud = false;
-        if let Some(issuer) = &config.issuer {
-            validation.set_issuer(&[issuer]);
-            required.insert("iss".to_owned());
-        }
-        if let Some(audience) = &config.audience {
-            validation.set_audience(&[audience]);
-            validation.validate_aud = true;
-            required.insert("aud".to_owned());
-        }
-        validation.required_spec_claims = required;
-        Ok(Self { key, validation })
-    }
-
-    pub fn authenticate(&self, headers: &HeaderMap) -> Result<Caller, AuthError> {
-        let header = headers.get(http::header::AUTHORIZATION).ok_or(AuthError::Missing)?;
-        let value = header.to_str().map_err(|_| AuthError::Invalid)?;
-        let (scheme, token) = value.split_once(' ').ok_or(AuthError::Invalid)?;
-        if !scheme.eq_ignore_ascii_case("bearer") {
-            return Err(AuthError::Invalid);
-        }
-        self.verify(token.trim())
-    }
-
-    pub fn verify(&self, token: &str) -> Result<Caller, AuthError> {
-        let data = jsonwebtoken::decode::<VerifiedClaims>(token, &self.key, &self.validation).map_err(|e| {
-            tracing::debug!(reason = %e, "rejected bearer token");
-            AuthError::Invalid
-        })?;
-        let claims = data.claims;
-        let user_id = UserId::parse(&claims.sub).ok_or(AuthError::Invalid)?;
-        let tenant_id = match claims.tenant_id.as_deref() {
-            None => None,
-            Some(raw) => Some(TenantId::parse(raw).ok_or(AuthError::Invalid)?),
-        };
-        Ok(Caller {
-            user_id,
-            tenant_id,
-            super_admin: claims.super_admin,
+        Ok(Self {
+            verifier,
+            claims: config.claims.clone(),
         })
     }
+
+    /// An authenticator that accepts nobody: for the functions that take no JWT.
+    pub fn nobody() -> Self {
+        Self {
+            verifier: Verifier::Nobody,
+            claims: ClaimNames::default(),
+        }
+    }
+
+    /// The caller of `request`: its bearer token verified, or in API Gateway mode the
+    /// claims the authorizer put into its extensions (a request without them did not
+    /// come through the authorizer, and is refused).
+    pub async fn authenticate<B>(&self, request: &http::Request<B>) -> Result<Caller, AuthError> {
+        if let Verifier::Gateway = self.verifier {
+            let GatewayClaims(claims) = request
+                .extensions()
+                .get::<GatewayClaims>()
+                .ok_or(AuthError::NotThroughAuthorizer)?;
+            return claims::caller(claims, &self.claims);
+        }
+        self.verify(bearer(request.headers())?).await
+    }
+
+    pub async fn verify(&self, token: &str) -> Result<Caller, AuthError> {
+        let decoded = match &self.verifier {
+            Verifier::Key { key, validation } => jsonwebtoken::decode::<Map<String, Value>>(token, key, validation),
+            Verifier::KeySet { keys, validation } => {
+                let header = jsonwebtoken::decode_header(token).map_err(|_| AuthError::Invalid)?;
+                // The algorithm is the configuration's choice; the header may only name one of them.
+                if !keys.algorithms().contains(&header.alg) {
+                    return Err(AuthError::Invalid);
+                }
+                let kid = header.kid.ok_or(AuthError::Invalid)?;
+                let key = keys.key(&kid).await.ok_or_else(|| {
+                    tracing::debug!("a bearer token names a key the key set does not hold");
+                    AuthError::Invalid
+                })?;
+                let mut validation = validation.clone();
+                validation.algorithms = key.algorithms.clone();
+                jsonwebtoken::decode::<Map<String, Value>>(token, &key.decoding, &validation)
+            }
+            Verifier::Gateway | Verifier::Nobody => return Err(AuthError::Invalid),
+        };
+        let claims = decoded
+            .map_err(|e| {
+                tracing::debug!(reason = %e, "rejected bearer token");
+                AuthError::Invalid
+            })?
+            .claims;
+        // `exp` is checked by the library; a value that is not a number fails there too.
+        claims::caller(&claims, &self.claims)
+    }
+}
+
+/// The token of an `Authorization: Bearer` header (the scheme in any case).
+fn bearer(headers: &HeaderMap) -> Result<&str, AuthError> {
+    let header = headers.get(http::header::AUTHORIZATION).ok_or(AuthError::Missing)?;
+    let value = header.to_str().map_err(|_| AuthError::Invalid)?;
+    let (scheme, token) = value.split_once(' ').ok_or(AuthError::Invalid)?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(AuthError::Invalid);
+    }
+    Ok(token.trim())
+}
+
+/// What every verified token must satisfy: one of `algorithms` (never what the token's
+/// header asks for, so `alg: none` and key confusion are refused), an `exp`, and the
+/// configured `iss` and `aud` (an `aud` may be a string or an array, as RFC 7519 allows).
+fn validation(config: &JwtConfig, algorithms: &[Algorithm]) -> Validation {
+    let mut validation = Validation::new(algorithms[0]);
+    validation.algorithms = algorithms.to_vec();
+    let mut required: HashSet<String> = HashSet::from(["exp".to_owned()]);
+    validation.validate_aud = false;
+    if let Some(issuer) = &config.issuer {
+        validation.set_issuer(&[issuer]);
+        required.insert("iss".to_owned());
+    }
+    if let Some(audience) = &config.audience {
+        validation.set_audience(&[audience]);
+        validation.validate_aud = true;
+        required.insert("aud".to_owned());
+    }
+    validation.required_spec_claims = required;
+    validation
 }
 
 /// Signs an HS256 token: for `invites-local token` and the tests, never the functions.
@@ -121,119 +216,4 @@ pub fn issue_hs256_token(secret: &str, claims: &Claims) -> String {
         &EncodingKey::from_secret(secret.as_bytes()),
     )
     .expect("HS256 signing cannot fail")
-}
-
-#[cfg(test)]
-mod properties {
-    use base64::Engine;
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    use http::HeaderValue;
-    use proptest::prelude::*;
-    use serde_json::{Value, json};
-
-    use super::*;
-    use crate::strategies::json;
-
-    const SECRET: &str = "the-servers-secret";
-
-    fn authenticator() -> Authenticator {
-        Authenticator::new(&JwtConfig {
-            key: JwtKey::Secret(SECRET.to_owned()),
-            issuer: None,
-            audience: None,
-        })
-        .unwrap()
-    }
-
-    fn headers(value: &[u8]) -> Option<HeaderMap> {
-        let value = HeaderValue::from_bytes(value).ok()?;
-        let mut headers = HeaderMap::new();
-        headers.insert(http::header::AUTHORIZATION, value);
-        Some(headers)
-    }
-
-    fn bearer(token: &str) -> HeaderMap {
-        headers(format!("Bearer {token}").as_bytes()).expect("a token is a valid header value")
-    }
-
-    fn sign(secret: &str, claims: &Value) -> String {
-        jsonwebtoken::encode(
-            &Header::new(Algorithm::HS256),
-            claims,
-            &EncodingKey::from_secret(secret.as_bytes()),
-        )
-        .unwrap()
-    }
-
-    fn in_an_hour() -> u64 {
-        (chrono::Utc::now() + chrono::Duration::hours(1)).timestamp() as u64
-    }
-
-    /// Claims that the server would accept, if signed with its key.
-    fn good_claims() -> impl Strategy<Value = (Value, Caller)> {
-        (any::<u128>(), prop::option::of(any::<u128>()), any::<bool>()).prop_map(|(sub, tenant, admin)| {
-            let caller = Caller {
-                user_id: UserId(uuid::Uuid::from_u128(sub)),
-                tenant_id: tenant.map(|t| TenantId(uuid::Uuid::from_u128(t))),
-                super_admin: admin,
-            };
-            let mut claims = json!({ "sub": caller.user_id, "superAdmin": admin, "exp": in_an_hour() });
-            if let Some(tenant) = caller.tenant_id {
-                claims["tenantId"] = json!(tenant);
-            }
-            (claims, caller)
-        })
-    }
-
-    proptest! {
-        #[test]
-        fn any_header_value_is_refused_without_panic(raw in proptest::collection::vec(any::<u8>(), 0..300)) {
-            if let Some(headers) = headers(&raw) {
-                prop_assert!(authenticator().authenticate(&headers).is_err());
-            }
-        }
-
-        #[test]
-        fn any_three_part_token_of_any_json_is_refused(header in json(), claims in json(), signature in proptest::collection::vec(any::<u8>(), 0..64)) {
-            let token = format!(
-                "{}.{}.{}",
-                URL_SAFE_NO_PAD.encode(header.to_string()),
-                URL_SAFE_NO_PAD.encode(claims.to_string()),
-                URL_SAFE_NO_PAD.encode(signature)
-            );
-            prop_assert_eq!(authenticator().authenticate(&bearer(&token)), Err(AuthError::Invalid));
-        }
-
-        #[test]
-        fn a_token_signed_with_another_key_is_refused((claims, _) in good_claims(), other in "[ -~]{1,40}") {
-            prop_assume!(other != SECRET);
-            prop_assert_eq!(authenticator().authenticate(&bearer(&sign(&other, &claims))), Err(AuthError::Invalid));
-        }
-
-        #[test]
-        fn a_token_signed_with_the_key_names_its_caller((claims, caller) in good_claims()) {
-            prop_assert_eq!(authenticator().authenticate(&bearer(&sign(SECRET, &claims))), Ok(caller));
-        }
-
-        #[test]
-        fn any_bit_flip_of_a_signed_token_is_refused((claims, _) in good_claims(), at in any::<prop::sample::Index>(), bit in 0u8..8) {
-            let mut token = sign(SECRET, &claims).into_bytes();
-            let at = at.index(token.len());
-            token[at] ^= 1 << bit;
-            let mut value = b"Bearer ".to_vec();
-            value.extend(token);
-            if let Some(headers) = headers(&value) {
-                prop_assert!(authenticator().authenticate(&headers).is_err(), "{}", String::from_utf8_lossy(&value));
-            }
-        }
-
-        #[test]
-        fn claims_of_the_wrong_shape_are_refused_even_when_signed(claims in json()) {
-            // Signed with the right key, a document that is not valid claims still fails.
-            let valid = claims.get("sub").and_then(Value::as_str).is_some_and(|s| UserId::parse(s).is_some())
-                && claims.get("exp").is_some_and(|e| e.as_u64().is_some_and(|e| e > in_an_hour() - 3600));
-            prop_assume!(!valid);
-            prop_assert_eq!(authenticator().authenticate(&bearer(&sign(SECRET, &claims))), Err(AuthError::Invalid));
-        }
-    }
 }
