@@ -96,7 +96,16 @@ fn metric_name(record: &Value) -> &str {
         .unwrap()
 }
 
+/// One test, its cases one after the other: a subscriber installed for one thread while
+/// another thread installs its own can miss events (tracing's callsite interest is
+/// shared by all threads), and the cases differ in what they filter.
 #[tokio::test]
+async fn powertools_conventions_in_lambda() {
+    every_line_of_an_invocation_carries_powertools_keys().await;
+    lambdas_log_level_filters_the_logs_but_never_the_metrics().await;
+    the_mailers_invocations_carry_the_same_keys_and_count_one_cold_start().await;
+}
+
 async fn every_line_of_an_invocation_carries_powertools_keys() {
     let accept = Operation::AcceptUserInvite;
     let function = function_with_fixtures(accept, &[("INVITES_JWT_SECRET", DEVELOPMENT_JWT_SECRET)]).await;
@@ -107,7 +116,7 @@ async fn every_line_of_an_invocation_carries_powertools_keys() {
     assert_eq!(function.handle(accept, second).await.status(), 404);
 
     let logs = capture.logs();
-    assert!(!logs.is_empty());
+    assert!(!logs.is_empty(), "{:#?}", capture.lines());
     for line in &logs {
         assert_eq!(line["service"], "invites-under-test", "{line}");
     }
@@ -147,7 +156,6 @@ async fn every_line_of_an_invocation_carries_powertools_keys() {
     }
 }
 
-#[tokio::test]
 async fn lambdas_log_level_filters_the_logs_but_never_the_metrics() {
     let accept = Operation::AcceptUserInvite;
     let function = function_with_fixtures(accept, &[("INVITES_JWT_SECRET", DEVELOPMENT_JWT_SECRET)]).await;
@@ -173,7 +181,6 @@ async fn lambdas_log_level_filters_the_logs_but_never_the_metrics() {
     }
 }
 
-#[tokio::test]
 async fn the_mailers_invocations_carry_the_same_keys_and_count_one_cold_start() {
     let (config, store) = seed_fixtures(EmailStatus::Queued, None).await;
     let service = build_service(&config, store, Arc::new(NoSender));
