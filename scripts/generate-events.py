@@ -217,3 +217,41 @@ stream = {
     )
     + "\n"
 )
+
+# API Gateway's JWT authorizer (template parameter AuthMode=apigateway): each success
+# event of a function that takes a JWT, as the authorizer hands it on. The verified
+# claims are in the request context, every value a string (API Gateway writes an array
+# as "[a b]"); the Authorization header holds the identity provider's token, which the
+# function does not verify again (it holds no key to verify it with).
+IDP_TOKEN = ".".join(
+    [
+        b64url(json.dumps({"alg": "RS256", "kid": "idp-key-1", "typ": "JWT"}, separators=(",", ":")).encode()),
+        b64url(json.dumps({"iss": "https://idp.example.com/"}, separators=(",", ":")).encode()),
+        b64url(b"signed-by-the-identity-provider"),
+    ]
+)
+
+
+def gateway_string(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + " ".join(gateway_string(v) for v in value) + "]"
+    return str(value)
+
+
+def authorized(source):
+    result = json.loads(json.dumps(source))
+    token = result["headers"]["authorization"].split(" ", 1)[1]
+    payload = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
+    claims = {"iss": "https://idp.example.com/", "aud": "invites-api", **payload}
+    result["headers"]["authorization"] = f"Bearer {IDP_TOKEN}"
+    result["requestContext"]["authorizer"] = {
+        "jwt": {"claims": {k: gateway_string(v) for k, v in claims.items()}, "scopes": None}
+    }
+    return result
+
+
+for function, (success, _) in EVENTS.items():
+    if "authorization" in success["headers"]:
+        (ROOT / "events" / function / "apigateway.json").write_text(json.dumps(authorized(success), indent=2) + "\n")

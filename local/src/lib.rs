@@ -195,8 +195,20 @@ pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
         path: data_dir.clone(),
         reason,
     };
-    std::fs::create_dir_all(data_dir).map_err(|e| dir_error(e.to_string()))?;
     let config = &options.config;
+    if matches!(config.jwt.key, JwtKey::ApiGateway) {
+        // Only API Gateway can put verified claims into a request: locally there is
+        // no authorizer, so every request would be refused.
+        return Err(StartError::Config(
+            "INVITES_AUTH_MODE=apigateway needs API Gateway's JWT authorizer; invites-local verifies tokens itself \
+             (unset INVITES_AUTH_MODE)"
+                .into(),
+        ));
+    }
+    if config.cursor_secret.is_none() {
+        tracing::warn!("no INVITES_CURSOR_SECRET: list cursors hold until this server stops");
+    }
+    std::fs::create_dir_all(data_dir).map_err(|e| dir_error(e.to_string()))?;
     let store: Arc<dyn InviteStore> = match &config.table_name {
         Some(table) => {
             let client = dynamo::client_from_env(options.dynamodb_endpoint.as_deref()).await;
@@ -234,7 +246,11 @@ pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
     for id in queued {
         queue.enqueue(id);
     }
-    let api = Arc::new(Api::from_config(config, service).map_err(|e| StartError::Config(e.to_string()))?);
+    let api = Arc::new(
+        Api::from_config(config, service)
+            .await
+            .map_err(|e| StartError::Config(e.to_string()))?,
+    );
 
     let listener = TcpListener::bind(&options.listen)
         .await

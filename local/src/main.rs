@@ -16,6 +16,7 @@ use invites_local::{DEFAULT_DATA_DIR, DEFAULT_LISTEN, LocalOptions};
 use invites_shared::auth::{Claims, issue_hs256_token};
 use invites_shared::clock::SystemClock;
 use invites_shared::config::{Config, DEVELOPMENT_JWT_SECRET, JwtKey};
+use invites_shared::secrets::{self, Secret};
 
 const USAGE: &str = "usage:
   invites-local                     serve the API (INVITES_LISTEN, INVITES_DATA_DIR)
@@ -31,7 +32,7 @@ async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         None | Some("serve") => serve().await,
-        Some("token") => token(&args[1..]),
+        Some("token") => token(&args[1..]).await,
         Some("create-table") => create_table().await,
         Some("outbox") => outbox(&args[1..]),
         Some("-h" | "--help" | "help") => {
@@ -49,6 +50,14 @@ async fn main() -> ExitCode {
     }
 }
 
+/// The configuration, with its secrets read from SSM or Secrets Manager when the
+/// environment names them there, and the development secret when it names no key.
+async fn config_from_env() -> Result<Config, String> {
+    secrets::config_from_env(&Secret::ALL, Some(DEVELOPMENT_JWT_SECRET))
+        .await
+        .map_err(|e| e.to_string())
+}
+
 fn env_or(name: &str, default: &str) -> String {
     std::env::var(name)
         .ok()
@@ -59,7 +68,7 @@ fn env_or(name: &str, default: &str) -> String {
 async fn serve() -> Result<(), String> {
     // JSON logs and EMF metrics on stdout, as in Lambda (see the README's Observability).
     invites_shared::telemetry::init();
-    let config = Config::from_env(Some(DEVELOPMENT_JWT_SECRET)).map_err(|e| e.to_string())?;
+    let config = config_from_env().await?;
     let development_secret = matches!(&config.jwt.key, JwtKey::Secret(s) if s == DEVELOPMENT_JWT_SECRET);
     let data_dir = PathBuf::from(env_or("INVITES_DATA_DIR", DEFAULT_DATA_DIR));
     let table = config.table_name.clone();
@@ -148,7 +157,7 @@ fn outbox(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn token(args: &[String]) -> Result<(), String> {
+async fn token(args: &[String]) -> Result<(), String> {
     let mut sub = None;
     let mut tenant = None;
     let mut super_admin = false;
@@ -178,7 +187,7 @@ fn token(args: &[String]) -> Result<(), String> {
     if tenant.is_none() && !super_admin {
         return Err(format!("--tenant is required for a user token\n{USAGE}"));
     }
-    let config = Config::from_env(Some(DEVELOPMENT_JWT_SECRET)).map_err(|e| e.to_string())?;
+    let config = config_from_env().await?;
     let JwtKey::Secret(secret) = &config.jwt.key else {
         return Err("tokens can only be minted with an HS256 secret (INVITES_JWT_SECRET)".into());
     };

@@ -1,7 +1,8 @@
-//! The glue every Lambda function shares, so each `main` is one line: JSON logs (one
-//! line per request, carrying the Lambda request id) and EMF metrics, configuration
-//! from the environment, SDK clients built once at init with their connections already
-//! open, then `lambda_http::run` over one operation's handler.
+//! The glue every Lambda function shares, so each `main` is one line: JSON logs and EMF
+//! metrics in Powertools' shapes (every line carrying the invocation), configuration
+//! from the environment with its secrets read from SSM or Secrets Manager, SDK clients
+//! built once at init with their connections already open, then `lambda_http::run` over
+//! one operation's handler.
 
 use std::sync::Arc;
 
@@ -10,8 +11,10 @@ use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventR
 use bytes::Bytes;
 use futures::StreamExt;
 use lambda_http::lambda_runtime::{self, LambdaEvent};
+use lambda_http::request::RequestContext;
 use lambda_http::{Body, Error, Request, RequestExt, Response, service_fn};
 
+use crate::auth::{Authenticator, GatewayClaims};
 use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::dynamo::{self, DynamoStore};
@@ -22,46 +25,86 @@ use crate::http::endpoints::{
 };
 use crate::http::{Api, Endpoint, RequestId};
 use crate::operation::Operation;
-use crate::service::{InviteService, StreamDelivery};
+use crate::secrets::{self, Secret};
+use crate::service::{DELIVERY, InviteService, StreamDelivery};
 use crate::store::InviteStore;
+use crate::telemetry::{self, ColdStart, Invocation, Metric};
 
 /// Runs the function that serves `E`'s operation, and only it: the handlers of the
 /// other operations are never instantiated, so they are not linked into the binary.
 pub async fn run<E: Endpoint>() -> Result<(), Error> {
-    crate::telemetry::init();
-    let api = Arc::new(api_from_env().await?);
+    telemetry::init();
+    let function = Arc::new(function_from_env::<E>().await?);
     lambda_http::run(service_fn(move |request: Request| {
-        let api = api.clone();
-        async move { Ok::<_, Error>(handle_one::<E>(&api, request).await) }
+        let function = function.clone();
+        async move { Ok::<_, Error>(function.handle_one::<E>(request).await) }
     }))
     .await
 }
 
-/// The API as configured by the environment, on DynamoDB. It only queues email: the
-/// table's stream carries each queued invite to the mailer function.
-pub async fn api_from_env() -> Result<Api, Error> {
-    let (config, store) = store_from_env().await?;
-    Ok(build_api(&config, store, Arc::new(NoSender))?)
+/// The secrets `operation`'s function reads, and may read (the template grants no more):
+/// the JWT secret where a caller is authenticated, the cursor key where invites are listed.
+pub fn secrets_of(operation: Operation) -> Vec<Secret> {
+    match operation {
+        Operation::CheckUserInviteToken => vec![],
+        Operation::ListUserInvites => vec![Secret::Jwt, Secret::Cursor],
+        _ => vec![Secret::Jwt],
+    }
 }
 
-/// The configuration and the DynamoDB store, with the connection opened during init, so
-/// the first request does not wait for DNS and the TLS handshake (init runs before
-/// Lambda hands out the first event; it is still billed time).
-async fn store_from_env() -> Result<(Config, Arc<dyn InviteStore>), Error> {
-    let config = Config::from_env(None)?;
+/// `E`'s function as the environment configures it, on DynamoDB. It only queues email:
+/// the table's stream carries each queued invite to the mailer function.
+pub async fn function_from_env<E: Endpoint>() -> Result<Function, Error> {
+    let config = secrets::config_from_env(&secrets_of(E::OPERATION), None).await?;
+    let store = store_from_config(&config).await?;
+    Ok(Function::new(
+        function_api(E::OPERATION, &config, store, Arc::new(NoSender)).await?,
+    ))
+}
+
+/// The API of `operation`'s function: a function that takes no JWT (check-token)
+/// needs no key, and never holds one.
+pub async fn function_api(
+    operation: Operation,
+    config: &Config,
+    store: Arc<dyn InviteStore>,
+    mailer: Arc<dyn Mailer>,
+) -> Result<Api, Error> {
+    if operation == Operation::ListUserInvites && config.cursor_secret.is_none() {
+        // Each instance would sign cursors with its own key, and a page would fail on
+        // the next instance: the key must be shared.
+        return Err(
+            "the list function needs INVITES_CURSOR_SECRET (or INVITES_CURSOR_SECRET_PARAMETER / \
+                    INVITES_CURSOR_SECRET_ARN) when callers are verified by a key set or API Gateway"
+                .into(),
+        );
+    }
+    let service = Arc::new(build_service(config, store, mailer));
+    let auth = match operation {
+        Operation::CheckUserInviteToken => Authenticator::nobody(),
+        _ => Authenticator::from_config(&config.jwt, service.clock()).await?,
+    };
+    Ok(Api::new(service, auth))
+}
+
+/// The DynamoDB store, with the connection opened during init, so the first request
+/// does not wait for DNS and the TLS handshake (init runs before Lambda hands out the
+/// first event; it is still billed time).
+async fn store_from_config(config: &Config) -> Result<Arc<dyn InviteStore>, Error> {
     let table = config.table_name.clone().ok_or("INVITES_TABLE_NAME is required")?;
     let client = dynamo::client_from_env(None).await;
     if let Err(e) = client.describe_table().table_name(&table).send().await {
         tracing::warn!(error = %aws_sdk_dynamodb::error::DisplayErrorContext(&e), "could not warm the DynamoDB connection");
     }
-    Ok((config, Arc::new(DynamoStore::new(client, table))))
+    Ok(Arc::new(DynamoStore::new(client, table)))
 }
 
 /// Runs the mailer function: the table's stream, filtered to invites whose email is
 /// queued, drives the one delivery core ([`InviteService::deliver`]) through SES.
 pub async fn run_mailer() -> Result<(), Error> {
-    crate::telemetry::init();
-    let (config, store) = store_from_env().await?;
+    telemetry::init();
+    let config = secrets::config_from_env(&[], None).await?;
+    let store = store_from_config(&config).await?;
     let sender = config
         .sender_email
         .clone()
@@ -72,11 +115,23 @@ pub async fn run_mailer() -> Result<(), Error> {
         config.ses_configuration_set.clone(),
     ));
     let service = Arc::new(build_service(&config, store, mailer));
+    let cold_start = Arc::new(ColdStart::default());
     lambda_runtime::run(lambda_runtime::service_fn(move |event: LambdaEvent<StreamEvent>| {
-        let service = service.clone();
-        async move { Ok::<_, Error>(handle_stream(&service, event.payload).await) }
+        let (service, cold_start) = (service.clone(), cold_start.clone());
+        async move { Ok::<_, Error>(handle_stream_invocation(&service, &cold_start, event).await) }
     }))
     .await
+}
+
+/// One invocation of the mailer: [`handle_stream`], its lines and metrics carrying the
+/// invocation, the instance's first one counted as a cold start.
+pub async fn handle_stream_invocation(
+    service: &InviteService,
+    cold_start: &ColdStart,
+    event: LambdaEvent<StreamEvent>,
+) -> DynamoDbEventResponse {
+    let invocation = invocation(&event.context, cold_start);
+    invoked(invocation, DELIVERY, handle_stream(service, event.payload)).await
 }
 
 /// How many deliveries of one batch run at once.
@@ -102,7 +157,7 @@ pub async fn handle_stream(service: &InviteService, event: StreamEvent) -> Dynam
                     None
                 }
                 Err(e) => {
-                    tracing::error!(invite_id = %id, error = %crate::telemetry::describe(&e), "delivery could not be attempted");
+                    tracing::error!(invite_id = %id, error = %telemetry::describe(&e), "delivery could not be attempted");
                     let mut failure = DynamoDbBatchItemFailure::default();
                     failure.item_identifier = sequence;
                     Some(failure)
@@ -118,14 +173,14 @@ pub async fn handle_stream(service: &InviteService, event: StreamEvent) -> Dynam
     response
 }
 
-/// The API over given parts, with the stream delivering email; what `api_from_env`
-/// does once the clients exist.
-pub fn build_api(
+/// The API over given parts, with the stream delivering email and every operation's
+/// caller authenticated: what the tests run the events through.
+pub async fn build_api(
     config: &Config,
     store: Arc<dyn InviteStore>,
     mailer: Arc<dyn Mailer>,
 ) -> Result<Api, crate::config::ConfigError> {
-    Api::from_config(config, Arc::new(build_service(config, store, mailer)))
+    Api::from_config(config, Arc::new(build_service(config, store, mailer))).await
 }
 
 /// The use cases as the functions run them: the system clock, the stream delivering.
@@ -133,36 +188,87 @@ pub fn build_service(config: &Config, store: Arc<dyn InviteStore>, mailer: Arc<d
     InviteService::from_config(config, store, mailer, Arc::new(StreamDelivery), Arc::new(SystemClock))
 }
 
-/// One invocation: the API Gateway request through `E`'s handler.
-pub async fn handle_one<E: Endpoint>(api: &Api, request: Request) -> Response<Body> {
-    // Every log line of the request carries Lambda's request id.
-    let request_id = request.lambda_context_ref().map(|context| context.request_id.clone());
-    let (mut parts, body) = request.into_parts();
-    if let Some(id) = request_id {
-        parts.extensions.insert(RequestId(id));
-    }
-    let request = http::Request::from_parts(parts, Bytes::copy_from_slice(body.as_ref()));
-    api.handle_one::<E>(request)
+/// The invocation `context` describes; its trace from the context, else from
+/// `_X_AMZN_TRACE_ID` (which the runtime sets per invocation).
+fn invocation(context: &lambda_runtime::Context, cold_start: &ColdStart) -> Invocation {
+    let env_trace = std::env::var("_X_AMZN_TRACE_ID").ok();
+    let trace = context.xray_trace_id.as_deref().or(env_trace.as_deref());
+    Invocation::new(&context.request_id, trace, cold_start.take())
+}
+
+/// Runs `work` as `invocation`, counting the instance's cold start first.
+async fn invoked<F: Future>(invocation: Invocation, operation: &'static str, work: F) -> F::Output {
+    let cold = invocation.cold_start;
+    invocation
+        .scope(async move {
+            if cold {
+                telemetry::count(Metric::ColdStart, operation, 1, chrono::Utc::now());
+            }
+            work.await
+        })
         .await
-        .map(|bytes| match String::from_utf8(bytes.to_vec()) {
+}
+
+/// One API function instance: its API, and whether it has served an invocation yet.
+pub struct Function {
+    api: Api,
+    cold_start: ColdStart,
+}
+
+impl Function {
+    pub fn new(api: Api) -> Self {
+        Self {
+            api,
+            cold_start: ColdStart::default(),
+        }
+    }
+
+    /// One invocation: the API Gateway request through `E`'s handler.
+    pub async fn handle_one<E: Endpoint>(&self, request: Request) -> Response<Body> {
+        let invocation = request.lambda_context_ref().map(|c| invocation(c, &self.cold_start));
+        // Claims only API Gateway's JWT authorizer can have put there.
+        let claims = match request.request_context_ref() {
+            Some(RequestContext::ApiGatewayV2(context)) => context
+                .authorizer
+                .as_ref()
+                .and_then(|authorizer| authorizer.jwt.as_ref())
+                .map(|jwt| GatewayClaims(jwt.claims.clone())),
+            _ => None,
+        };
+        let (mut parts, body) = request.into_parts();
+        if let Some(invocation) = &invocation {
+            // The request's log line names Lambda's request id.
+            parts.extensions.insert(RequestId(invocation.request_id.clone()));
+        }
+        if let Some(claims) = claims {
+            parts.extensions.insert(claims);
+        }
+        let request = http::Request::from_parts(parts, Bytes::copy_from_slice(body.as_ref()));
+        let work = self.api.handle_one::<E>(request);
+        let response = match invocation {
+            Some(invocation) => invoked(invocation, E::OPERATION.name(), work).await,
+            None => work.await,
+        };
+        response.map(|bytes| match String::from_utf8(bytes.to_vec()) {
             Ok(text) if text.is_empty() => Body::Empty,
             Ok(text) => Body::Text(text),
             Err(e) => Body::Binary(e.into_bytes()),
         })
-}
+    }
 
-/// One invocation of the function serving `operation`, named at run time: for tests
-/// that run every function's events through its handler. A function's `main` names its
-/// endpoint statically ([`run`]) and never links this.
-pub async fn handle(api: &Api, operation: Operation, request: Request) -> Response<Body> {
-    match operation {
-        Operation::SendUserInvites => handle_one::<SendUserInvites>(api, request).await,
-        Operation::ResendUserInvite => handle_one::<ResendUserInvite>(api, request).await,
-        Operation::CancelUserInvite => handle_one::<CancelUserInvite>(api, request).await,
-        Operation::AcceptUserInvite => handle_one::<AcceptUserInvite>(api, request).await,
-        Operation::CheckUserInviteToken => handle_one::<CheckUserInviteToken>(api, request).await,
-        Operation::UpdateUserInvite => handle_one::<UpdateUserInvite>(api, request).await,
-        Operation::ListUserInvites => handle_one::<ListUserInvites>(api, request).await,
-        Operation::GetUserInvite => handle_one::<GetUserInvite>(api, request).await,
+    /// One invocation of the function serving `operation`, named at run time: for tests
+    /// that run every function's events through its handler. A function's `main` names
+    /// its endpoint statically ([`run`]) and never links this.
+    pub async fn handle(&self, operation: Operation, request: Request) -> Response<Body> {
+        match operation {
+            Operation::SendUserInvites => self.handle_one::<SendUserInvites>(request).await,
+            Operation::ResendUserInvite => self.handle_one::<ResendUserInvite>(request).await,
+            Operation::CancelUserInvite => self.handle_one::<CancelUserInvite>(request).await,
+            Operation::AcceptUserInvite => self.handle_one::<AcceptUserInvite>(request).await,
+            Operation::CheckUserInviteToken => self.handle_one::<CheckUserInviteToken>(request).await,
+            Operation::UpdateUserInvite => self.handle_one::<UpdateUserInvite>(request).await,
+            Operation::ListUserInvites => self.handle_one::<ListUserInvites>(request).await,
+            Operation::GetUserInvite => self.handle_one::<GetUserInvite>(request).await,
+        }
     }
 }

@@ -19,6 +19,8 @@ pub mod http;
 pub mod lambda;
 pub mod operation;
 pub mod requests;
+#[cfg(feature = "aws")]
+pub mod secrets;
 pub mod service;
 pub mod store;
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use invites_tests as helpers;
 
 mod cancel;
+mod claims;
 mod connections;
 mod delivery;
 mod development_secret;
@@ -13,6 +14,7 @@ mod hardening;
 mod head;
 mod hostile_inputs;
 mod idempotency;
+mod jwks;
 mod jwt;
 mod lifecycle;
 mod list;

@@ -396,3 +396,43 @@ async fn an_expired_invite_met_by_cancel_or_update_is_counted() {
         ]
     );
 }
+
+#[tokio::test]
+async fn every_line_names_the_service_and_powertools_variables_rename_it() {
+    let capture = Capture::default();
+    let settings = telemetry::Settings::from_lookup(|name| match name {
+        "POWERTOOLS_SERVICE_NAME" => Some("invites-local-under-test".to_owned()),
+        "POWERTOOLS_METRICS_NAMESPACE" => Some("Test/UserInvites".to_owned()),
+        _ => None,
+    });
+    let _guard = telemetry::subscriber_with(capture.clone(), EnvFilter::new("info"), settings).set_default();
+    let app = spawn_app().await;
+    let user = app.user_token();
+    json_of(
+        app.send(&user, app.tenant, json!([{ "email": "powertools@example.com" }]))
+            .await,
+        200,
+    )
+    .await;
+    problem(app.get("/nowhere", Some(&user)).await, 404, "NOT_FOUND").await;
+
+    let lines = capture.lines();
+    let (metrics, logs): (Vec<&Value>, Vec<&Value>) = lines.iter().partition(|l| l.get("_aws").is_some());
+    assert_eq!(
+        logs.iter().filter(|l| l["target"] == telemetry::REQUEST_TARGET).count(),
+        2
+    );
+    for line in &logs {
+        assert_eq!(line["service"], "invites-local-under-test", "{line}");
+        assert!(line["timestamp"].is_string() && line["level"].is_string(), "{line}");
+        // Outside Lambda there is no invocation to name.
+        for key in ["cold_start", "function_request_id", "xray_trace_id", "function_name"] {
+            assert!(line.get(key).is_none(), "{key}: {line}");
+        }
+    }
+    assert_eq!(metrics.len(), 1, "{metrics:?}");
+    let record = metrics[0];
+    assert_eq!(record["_aws"]["CloudWatchMetrics"][0]["Namespace"], "Test/UserInvites");
+    assert_eq!(record["Service"], "invites-local-under-test");
+    assert_eq!(record["level"], "INFO", "an EMF line carries a level");
+}

@@ -145,6 +145,8 @@ impl Mailroom {
             user_id: UserId::random(),
             tenant_id: Some(self.tenant),
             super_admin: false,
+            name: None,
+            roles: Vec::new(),
         };
         let request = ResendRequest {
             send_email: true,

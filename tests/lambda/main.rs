@@ -4,7 +4,10 @@
 //! table's, its policies are least-privilege, and its table is the code's table; and the
 //! stream-driven mailer (mailer.rs).
 
+mod gateway;
 mod mailer;
+mod secrets;
+mod telemetry;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -15,7 +18,8 @@ use invites_shared::config::{Config, DEVELOPMENT_JWT_SECRET};
 use invites_shared::domain::{EmailAddress, EmailStatus, Invite, InviteId, InviteToken, NewInvite, TenantId, UserId};
 use invites_shared::dynamo::{self, DynamoStore, LIST_INDEXES, PARTITION_KEY, SORT_KEY, TENANT_KEY, TTL_ATTRIBUTE};
 use invites_shared::email::NoSender;
-use invites_shared::http::{Api, ROUTES};
+use invites_shared::http::ROUTES;
+use invites_shared::lambda::Function;
 use invites_shared::operation::Operation;
 use invites_shared::store::InviteStore;
 use serde_json::Value;
@@ -25,7 +29,7 @@ pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
-fn operations() -> Vec<Operation> {
+pub(crate) fn operations() -> Vec<Operation> {
     ROUTES.iter().map(|r| r.operation).collect()
 }
 
@@ -34,16 +38,39 @@ pub(crate) fn read_json(path: &Path) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// A fresh table holding the fixtures the events act on, and the API over it as the
-/// functions build it.
-async fn api_with_fixtures() -> Api {
+/// A fresh table holding the fixtures the events act on, and an API over it serving
+/// every operation (each function serves one: `a_function_serves_only_its_own_route`).
+async fn api_with_fixtures() -> Function {
     let (config, store) = seed_fixtures(EmailStatus::Skipped, None).await;
-    invites_shared::lambda::build_api(&config, store, Arc::new(NoSender)).unwrap()
+    Function::new(
+        invites_shared::lambda::build_api(&config, store, Arc::new(NoSender))
+            .await
+            .unwrap(),
+    )
+}
+
+/// A fresh table holding the fixtures, and `operation`'s function over it as its
+/// `main` builds it, configured with `vars` besides the table.
+pub(crate) async fn function_with_fixtures(operation: Operation, vars: &[(&str, &str)]) -> Function {
+    let (config, store) = seed_fixtures_with(EmailStatus::Skipped, None, vars).await;
+    let api = invites_shared::lambda::function_api(operation, &config, store, Arc::new(NoSender))
+        .await
+        .unwrap();
+    Function::new(api)
 }
 
 /// A fresh table holding the fixture invites (the first one addressed to `email` when
 /// given), with their email in `email_status`; and the functions' configuration for it.
 pub(crate) async fn seed_fixtures(email_status: EmailStatus, email: Option<&str>) -> (Config, Arc<DynamoStore>) {
+    seed_fixtures_with(email_status, email, &[("INVITES_JWT_SECRET", DEVELOPMENT_JWT_SECRET)]).await
+}
+
+/// [`seed_fixtures`], the configuration being `vars` and the table.
+pub(crate) async fn seed_fixtures_with(
+    email_status: EmailStatus,
+    email: Option<&str>,
+    vars: &[(&str, &str)],
+) -> (Config, Arc<DynamoStore>) {
     // Never against a real account: moto, or stop here.
     invites_tests::moto_endpoint();
     let fixtures = read_json(&root().join("events/fixtures.json"));
@@ -79,15 +106,13 @@ pub(crate) async fn seed_fixtures(email_status: EmailStatus, email: Option<&str>
         };
         store.insert(&invite, now).await.unwrap();
     }
-    let vars = BTreeMap::from([
-        ("INVITES_JWT_SECRET", DEVELOPMENT_JWT_SECRET.to_owned()),
-        ("INVITES_TABLE_NAME", table),
-    ]);
+    let mut vars: BTreeMap<&str, String> = vars.iter().map(|(k, v)| (*k, v.to_string())).collect();
+    vars.insert("INVITES_TABLE_NAME", table);
     let config = Config::from_lookup(|name| vars.get(name).cloned(), None).unwrap();
     (config, Arc::new(store))
 }
 
-fn event(operation: Operation, kind: &str) -> lambda_http::Request {
+pub(crate) fn event(operation: Operation, kind: &str) -> lambda_http::Request {
     let path = root()
         .join("events")
         .join(operation.function_crate())
@@ -98,7 +123,7 @@ fn event(operation: Operation, kind: &str) -> lambda_http::Request {
 }
 
 /// What each function's success event must show, beyond its 200.
-fn check_success(operation: Operation, body: &Value) {
+pub(crate) fn check_success(operation: Operation, body: &Value) {
     match operation {
         Operation::SendUserInvites => {
             assert_eq!(body["success"].as_array().unwrap().len(), 1, "{body}");
@@ -130,22 +155,22 @@ fn expected_error(operation: Operation) -> (u16, &'static str) {
     }
 }
 
-fn body_of(response: &lambda_http::Response<lambda_http::Body>) -> Value {
+pub(crate) fn body_of(response: &lambda_http::Response<lambda_http::Body>) -> Value {
     serde_json::from_slice(response.body().as_ref()).expect("a JSON body")
 }
 
 #[tokio::test]
 async fn every_event_runs_through_its_functions_handler() {
     for operation in operations() {
-        let api = api_with_fixtures().await;
-        let response = invites_shared::lambda::handle(&api, operation, event(operation, "success")).await;
+        let function = function_with_fixtures(operation, &[("INVITES_JWT_SECRET", DEVELOPMENT_JWT_SECRET)]).await;
+        let response = function.handle(operation, event(operation, "success")).await;
         let body = body_of(&response);
         assert_eq!(response.status(), 200, "{} success: {body}", operation.name());
         assert_eq!(response.headers()["content-type"], "application/json");
         check_success(operation, &body);
 
-        let api = api_with_fixtures().await;
-        let response = invites_shared::lambda::handle(&api, operation, event(operation, "error")).await;
+        let function = function_with_fixtures(operation, &[("INVITES_JWT_SECRET", DEVELOPMENT_JWT_SECRET)]).await;
+        let response = function.handle(operation, event(operation, "error")).await;
         let body = body_of(&response);
         let (status, code) = expected_error(operation);
         assert_eq!(response.status(), status, "{} error: {body}", operation.name());
@@ -156,10 +181,10 @@ async fn every_event_runs_through_its_functions_handler() {
 
 #[tokio::test]
 async fn a_function_serves_only_its_own_route() {
-    let api = api_with_fixtures().await;
+    let function = api_with_fixtures().await;
     for operation in operations() {
         for other in operations().into_iter().filter(|o| *o != operation) {
-            let response = invites_shared::lambda::handle(&api, other, event(operation, "success")).await;
+            let response = function.handle(other, event(operation, "success")).await;
             assert_eq!(
                 response.status(),
                 404,
@@ -171,12 +196,12 @@ async fn a_function_serves_only_its_own_route() {
     }
 }
 
-fn template() -> Yaml {
+pub(crate) fn template() -> Yaml {
     let text = std::fs::read_to_string(root().join("template.yaml")).unwrap();
     yaml_serde::from_str(&text).expect("template.yaml is YAML")
 }
 
-fn resources_of_type<'a>(template: &'a Yaml, kind: &str) -> Vec<(&'a str, &'a Yaml)> {
+pub(crate) fn resources_of_type<'a>(template: &'a Yaml, kind: &str) -> Vec<(&'a str, &'a Yaml)> {
     template["Resources"]
         .as_mapping()
         .unwrap()
@@ -186,7 +211,7 @@ fn resources_of_type<'a>(template: &'a Yaml, kind: &str) -> Vec<(&'a str, &'a Ya
         .collect()
 }
 
-fn text(value: &Yaml) -> String {
+pub(crate) fn text(value: &Yaml) -> String {
     value
         .as_str()
         .map(str::to_owned)
@@ -260,11 +285,33 @@ fn every_operation_has_its_crate_its_events_and_its_template_function() {
     }
 }
 
-/// Every action a function's policy allows.
-fn allowed_actions(function: &Yaml) -> BTreeSet<String> {
+/// The statements of one of a function's policies: an inline document's, or those of
+/// the template's managed policy it attaches (`!If [cond, !Ref Policy, !Ref AWS::NoValue]`),
+/// each conditional statement taken as granted.
+fn statements<'a>(template: &'a Yaml, policy: &'a Yaml) -> Vec<&'a Yaml> {
+    let listed = match gateway::tagged(policy) {
+        Some((tag, args)) if tag == "If" => {
+            let (_, name) = gateway::tagged(&args[1]).expect("a managed policy of the template");
+            &template["Resources"][name.as_str().unwrap()]["Properties"]["PolicyDocument"]["Statement"]
+        }
+        _ => &policy["Statement"],
+    };
+    listed
+        .as_sequence()
+        .expect("a list of statements")
+        .iter()
+        .map(|s| match gateway::tagged(s) {
+            Some((tag, args)) if tag == "If" => &args[1],
+            _ => s,
+        })
+        .collect()
+}
+
+/// Every action a function's policies allow.
+fn allowed_actions(template: &Yaml, function: &Yaml) -> BTreeSet<String> {
     let mut actions = BTreeSet::new();
     for policy in function["Properties"]["Policies"].as_sequence().unwrap() {
-        for statement in policy["Statement"].as_sequence().unwrap() {
+        for statement in statements(template, policy) {
             match &statement["Action"] {
                 Yaml::Sequence(list) => actions.extend(list.iter().map(text)),
                 single => {
@@ -284,14 +331,23 @@ fn read_only_functions_cannot_write_and_only_the_mailer_may_email() {
         functions
             .iter()
             .find(|(_, f)| f["Metadata"]["BuildProperties"]["Binary"].as_str() == Some(name))
-            .map(|(_, f)| allowed_actions(f))
+            .map(|(_, f)| allowed_actions(&template, f))
             .unwrap()
     };
     for read_only in ["get-user-invite", "list-user-invites", "check-user-invite-token"] {
         let actions = by_binary(read_only);
         for action in &actions {
             assert!(
-                ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:DescribeTable"].contains(&action.as_str()),
+                // Reads of the table, and of the secrets the function verifies tokens
+                // and signs cursors with.
+                [
+                    "dynamodb:GetItem",
+                    "dynamodb:Query",
+                    "dynamodb:DescribeTable",
+                    "ssm:GetParameter",
+                    "secretsmanager:GetSecretValue"
+                ]
+                .contains(&action.as_str()),
                 "{read_only} may {action}"
             );
         }

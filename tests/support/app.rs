@@ -104,6 +104,29 @@ pub async fn spawn_app_on_dynamodb(endpoint: &str) -> TestApp {
     .await
 }
 
+/// Why a server configured with `vars` (besides the accept URL) refuses to start.
+pub async fn start_error(vars: &[(&str, &str)]) -> String {
+    let mut all: HashMap<String, String> = HashMap::from([("INVITES_ACCEPT_URL".to_owned(), ACCEPT_URL.to_owned())]);
+    all.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let config = Config::from_lookup(|name| all.get(name).cloned(), None).expect("the configuration reads");
+    let data_dir = tempfile::tempdir().expect("a temporary data folder");
+    let options = LocalOptions {
+        listen: "127.0.0.1:0".into(),
+        data_dir: data_dir.path().to_path_buf(),
+        config,
+        clock: Arc::new(ManualClock::starting_now()),
+        dynamodb_endpoint: None,
+        limits: ServerLimits::default(),
+    };
+    match invites_local::start(options).await {
+        Ok(server) => {
+            server.stop().await.expect("the server stops");
+            panic!("the server started with {vars:?}");
+        }
+        Err(e) => e.to_string(),
+    }
+}
+
 async fn spawn(vars: Vec<(String, String)>, dynamodb_endpoint: Option<String>, moto: Option<MotoLease>) -> TestApp {
     // Every thread's logs, captured (and the warnings shown when a test fails).
     crate::logs::install();

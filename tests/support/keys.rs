@@ -57,6 +57,11 @@ impl TestKey {
         }
     }
 
+    /// The private key, to sign with an algorithm of one's choosing.
+    pub fn encoding_key(&self) -> &EncodingKey {
+        &self.encoding
+    }
+
     /// The public key as a PEM `PUBLIC KEY` (SPKI): what `INVITES_JWT_PUBLIC_KEY` takes.
     pub fn public_pem(&self) -> String {
         pem("PUBLIC KEY", &self.public_der)

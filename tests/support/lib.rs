@@ -5,6 +5,7 @@
 mod answers;
 mod app;
 mod calls;
+pub mod jwks;
 pub mod keys;
 pub mod logs;
 mod mail;

@@ -9,6 +9,10 @@ pub struct Caller {
     /// `None` for a token of no tenant (it may still accept invites).
     pub tenant_id: Option<TenantId>,
     pub super_admin: bool,
+    /// The caller's display name, when the token carries one.
+    pub name: Option<String>,
+    /// The caller's roles in the identity provider (empty when the token names none).
+    pub roles: Vec<String>,
 }
 
 impl Caller {

@@ -33,6 +33,8 @@ fn member(tenant: TenantId) -> Caller {
         user_id: UserId::random(),
         tenant_id: Some(tenant),
         super_admin: false,
+        name: None,
+        roles: Vec::new(),
     }
 }
 

@@ -116,7 +116,7 @@ impl<E: Endpoint> Serves for Only<E> {
             // The invite token is the credential here: no JWT.
             Operation::CheckUserInviteToken => None,
             _ => {
-                let caller = api.auth.authenticate(request.headers())?;
+                let caller = api.auth.authenticate(&request).await?;
                 outcome.tenant = caller.tenant_id;
                 Some(caller)
             }
@@ -131,9 +131,11 @@ impl Api {
         Self { service, auth }
     }
 
-    /// The API over `service`, authenticating callers as `config` says.
-    pub fn from_config(config: &Config, service: Arc<InviteService>) -> Result<Self, ConfigError> {
-        Ok(Self::new(service, Authenticator::new(&config.jwt)?))
+    /// The API over `service`, authenticating callers as `config` says (a key set is
+    /// fetched now, its refreshes paced by the service's clock).
+    pub async fn from_config(config: &Config, service: Arc<InviteService>) -> Result<Self, ConfigError> {
+        let auth = Authenticator::from_config(&config.jwt, service.clock()).await?;
+        Ok(Self::new(service, auth))
     }
 
     /// Serves any route of the table.

@@ -97,6 +97,11 @@ impl InviteService {
         }
     }
 
+    /// The clock the use cases read.
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
+    }
+
     /// The use cases as `config` sets them (accept link, expiry, resend limit, cursor
     /// key), over the given parts: what every Lambda function and `invites-local` build.
     pub fn from_config(
@@ -111,7 +116,16 @@ impl InviteService {
             default_expiry_days: config.default_expiry_days,
             resend_limit_per_hour: config.resend_limit_per_hour,
         };
-        Self::new(store, mailer, queue, clock, settings, &config.cursor_secret)
+        match &config.cursor_secret {
+            Some(secret) => Self::new(store, mailer, queue, clock, settings, secret),
+            None => {
+                // No key to share: cursors signed with this process's own key hold
+                // within this process only (the list function requires a shared one).
+                let mut key = [0u8; 32];
+                getrandom::fill(&mut key).expect("the operating system's CSPRNG is unavailable");
+                Self::new(store, mailer, queue, clock, settings, &key)
+            }
+        }
     }
 
     /// Reads an invite, lets `decide` compute its next state from what was read, and

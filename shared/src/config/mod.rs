@@ -1,6 +1,15 @@
 //! Configuration from the environment: the same variables in Lambda and locally.
+//!
+//! Secrets may instead be named by a reference (`..._PARAMETER`, `..._ARN`); the
+//! `secrets` module reads them at init and hands their values in as the plain variables.
 
 use std::env;
+
+use jsonwebtoken::Algorithm;
+
+mod identity;
+
+pub use identity::{ClaimNames, JwtKey, SuperAdminClaim};
 
 use crate::domain::{MAX_EXPIRY_DAYS, MIN_EXPIRY_DAYS};
 
@@ -13,6 +22,10 @@ pub const MIN_HS256_SECRET_BYTES: usize = 32;
 
 pub const DEFAULT_ACCEPT_URL: &str = "http://localhost:3000/accept-invite?token={token}";
 
+/// The algorithms a key set's tokens may use when `INVITES_JWT_ALGORITHMS` is unset:
+/// what Cognito, Auth0, Clerk and Entra sign with.
+pub const DEFAULT_JWKS_ALGORITHMS: [Algorithm; 1] = [Algorithm::RS256];
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{0} is required")]
@@ -21,31 +34,12 @@ pub enum ConfigError {
     Invalid { name: &'static str, reason: String },
 }
 
-#[derive(Clone)]
-pub enum JwtKey {
-    /// HS256 with a shared secret.
-    Secret(String),
-    /// RS256 or ES256 with a PEM public key.
-    PublicKey {
-        pem: String,
-        algorithm: jsonwebtoken::Algorithm,
-    },
-}
-
-impl std::fmt::Debug for JwtKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Secret(_) => f.write_str("Secret(<redacted>)"),
-            Self::PublicKey { algorithm, .. } => write!(f, "PublicKey({algorithm:?})"),
-        }
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct JwtConfig {
     pub key: JwtKey,
     pub issuer: Option<String>,
     pub audience: Option<String>,
+    pub claims: ClaimNames,
 }
 
 #[derive(Debug, Clone)]
@@ -56,8 +50,10 @@ pub struct Config {
     pub default_expiry_days: u32,
     /// Resends allowed per invite per rolling hour.
     pub resend_limit_per_hour: u32,
-    /// Key for signing list cursors.
-    pub cursor_secret: Vec<u8>,
+    /// Key for signing list cursors: `INVITES_CURSOR_SECRET`, else derived from the JWT
+    /// key material. `None` when there is none to derive from (a key set, API Gateway):
+    /// cursors then hold only within one process, and the list function refuses to start.
+    pub cursor_secret: Option<Vec<u8>>,
     pub table_name: Option<String>,
     pub sender_email: Option<String>,
     /// SES configuration set for the invitation emails.
@@ -66,45 +62,16 @@ pub struct Config {
 
 impl Config {
     /// Reads the environment. `development_secret` is the HS256 secret to fall back
-    /// on when no key is configured (the local server's); `None` makes a key required.
+    /// on when no key is configured (the local server's).
     pub fn from_env(development_secret: Option<&str>) -> Result<Self, ConfigError> {
-        Self::from_lookup(|name| env::var(name).ok().filter(|v| !v.is_empty()), development_secret)
+        Self::from_lookup(env_var, development_secret)
     }
 
     pub fn from_lookup(
         var: impl Fn(&str) -> Option<String>,
         development_secret: Option<&str>,
     ) -> Result<Self, ConfigError> {
-        let key = match (var("INVITES_JWT_PUBLIC_KEY"), var("INVITES_JWT_SECRET")) {
-            (Some(pem), _) => {
-                let algorithm = match var("INVITES_JWT_ALGORITHM").as_deref() {
-                    Some("RS256") => jsonwebtoken::Algorithm::RS256,
-                    Some("ES256") => jsonwebtoken::Algorithm::ES256,
-                    Some(other) => {
-                        return Err(ConfigError::Invalid {
-                            name: "INVITES_JWT_ALGORITHM",
-                            reason: format!("{other:?} is not RS256 or ES256"),
-                        });
-                    }
-                    None => return Err(ConfigError::Missing("INVITES_JWT_ALGORITHM")),
-                };
-                JwtKey::PublicKey { pem, algorithm }
-            }
-            (None, Some(secret)) if secret.len() < MIN_HS256_SECRET_BYTES => {
-                return Err(ConfigError::Invalid {
-                    name: "INVITES_JWT_SECRET",
-                    reason: format!(
-                        "is {} bytes; an HS256 secret must be at least {MIN_HS256_SECRET_BYTES} bytes (RFC 7518, 3.2)",
-                        secret.len()
-                    ),
-                });
-            }
-            (None, Some(secret)) => JwtKey::Secret(secret),
-            (None, None) => match development_secret {
-                Some(secret) => JwtKey::Secret(secret.to_owned()),
-                None => return Err(ConfigError::Missing("INVITES_JWT_SECRET or INVITES_JWT_PUBLIC_KEY")),
-            },
-        };
+        let key = identity::jwt_key(&var, development_secret)?;
         let accept_url = var("INVITES_ACCEPT_URL").unwrap_or_else(|| DEFAULT_ACCEPT_URL.to_owned());
         if !accept_url.contains("{token}") {
             return Err(ConfigError::Invalid {
@@ -137,15 +104,17 @@ impl Config {
         // Cursors are signed so they cannot be forged or moved to another query. Without
         // a dedicated secret, derive one from the JWT key material (documented in the README).
         let cursor_secret = match (var("INVITES_CURSOR_SECRET"), &key) {
-            (Some(secret), _) => secret.into_bytes(),
-            (None, JwtKey::Secret(secret)) => format!("cursor:{secret}").into_bytes(),
-            (None, JwtKey::PublicKey { pem, .. }) => format!("cursor:{pem}").into_bytes(),
+            (Some(secret), _) => Some(secret.into_bytes()),
+            (None, JwtKey::Secret(secret)) => Some(format!("cursor:{secret}").into_bytes()),
+            (None, JwtKey::PublicKey { pem, .. }) => Some(format!("cursor:{pem}").into_bytes()),
+            (None, JwtKey::Jwks { .. } | JwtKey::ApiGateway | JwtKey::Unconfigured) => None,
         };
         Ok(Self {
             jwt: JwtConfig {
                 key,
                 issuer: var("INVITES_JWT_ISSUER"),
                 audience: var("INVITES_JWT_AUDIENCE"),
+                claims: identity::claim_names(&var)?,
             },
             accept_url,
             default_expiry_days,
@@ -156,4 +125,9 @@ impl Config {
             ses_configuration_set: var("INVITES_SES_CONFIGURATION_SET"),
         })
     }
+}
+
+/// A variable of the process environment; empty counts as unset.
+pub fn env_var(name: &str) -> Option<String> {
+    env::var(name).ok().filter(|v| !v.is_empty())
 }

@@ -1,38 +1,45 @@
-//! Logs and metrics, the same in Lambda and locally.
+//! Logs and metrics, the same in Lambda and locally, in the shapes AWS users expect
+//! (Powertools for AWS Lambda's keys and environment variables).
 //!
 //! - **Logs**: JSON, one object per line. The HTTP layer (`http::Api`) writes exactly one line
 //!   per request on the target [`REQUEST_TARGET`] (operation, caller's tenant, status,
-//!   latency, request id); warnings and errors have their own lines. No log line ever
-//!   holds a token, a token hash, an email address or a query string.
+//!   latency, request id); warnings and errors have their own lines. Every line carries
+//!   `service`; in Lambda also `function_name`, `cold_start`, `function_request_id` and
+//!   `xray_trace_id` ([`Invocation`]). No log line ever holds a token, a token hash, an
+//!   email address or a query string.
 //! - **Metrics**: CloudWatch Embedded Metric Format (EMF). Each business event is one
 //!   JSON line whose root holds `_aws.CloudWatchMetrics`; in Lambda, CloudWatch Logs turns
-//!   it into a metric in the [`NAMESPACE`] namespace, with no API call and no agent.
+//!   it into a metric in the configured namespace, with no API call and no agent.
 //!
-//! Both go through `tracing`: [`subscriber`] formats them (and tests capture them with
-//! their own writer); [`init`] installs it on stdout, where Lambda ships it.
+//! Both go through `tracing`: [`subscriber_with`] formats them (and tests capture them
+//! with their own writer); [`init`] installs it on stdout, where Lambda ships it.
 
-use std::fmt;
-use std::io::Write;
+mod invocation;
+mod layers;
+mod settings;
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use tracing::field::{Field, Visit};
-use tracing::{Event, Subscriber};
+use tracing::Subscriber;
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::filter::{FilterExt, filter_fn};
 use tracing_subscriber::fmt::MakeWriter;
-use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
+use tracing_subscriber::layer::{Layer, SubscriberExt};
+
+pub use invocation::{ColdStart, Invocation, trace_root};
+pub use settings::{LambdaLevel, Settings};
 
 /// The target of the one log line per request.
 pub const REQUEST_TARGET: &str = "invites::request";
-/// The target of EMF records; they are written as they are, one JSON object a line.
+/// The target of metric events; each becomes one EMF record, written as it is.
 pub const METRICS_TARGET: &str = "invites::metrics";
-/// The CloudWatch namespace of every metric.
+/// The CloudWatch namespace of every metric, unless `POWERTOOLS_METRICS_NAMESPACE` says otherwise.
 pub const NAMESPACE: &str = "UserInvites";
-/// The value of the `Service` dimension.
+/// The service name (`service` in logs, the `Service` dimension), unless
+/// `POWERTOOLS_SERVICE_NAME` says otherwise.
 pub const SERVICE: &str = "user-invites";
 
-/// A business event worth a CloudWatch metric (unit: Count).
+/// An event worth a CloudWatch metric (unit: Count).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Metric {
     /// Invites created by a send (an idempotent replay creates none).
@@ -46,16 +53,19 @@ pub enum Metric {
     InvitesExpired,
     /// Invitation emails the mail transport refused or failed to take.
     EmailsFailed,
+    /// A Lambda instance served its first invocation (Powertools' metric of that name).
+    ColdStart,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 6] = [
+    pub const ALL: [Metric; 7] = [
         Self::InvitesSent,
         Self::InvitesResent,
         Self::InvitesAccepted,
         Self::InvitesCanceled,
         Self::InvitesExpired,
         Self::EmailsFailed,
+        Self::ColdStart,
     ];
 
     pub fn name(self) -> &'static str {
@@ -66,27 +76,29 @@ impl Metric {
             Self::InvitesCanceled => "InvitesCanceled",
             Self::InvitesExpired => "InvitesExpired",
             Self::EmailsFailed => "EmailsFailed",
+            Self::ColdStart => "ColdStart",
         }
     }
 }
 
-/// The EMF record of `count` events of `metric` during `operation`, at `at`.
+/// The EMF record of `count` events of the metric `name` during `operation`, at
+/// `at_ms` (milliseconds since the epoch), in `settings`' namespace and service.
 ///
 /// It is published under two dimension sets: `Service` (the total) and
 /// `Service, Operation` (which operation it happened in).
-pub fn emf_record(metric: Metric, operation: &str, count: u64, at: DateTime<Utc>) -> serde_json::Value {
+pub fn emf_record(settings: &Settings, name: &str, operation: &str, count: u64, at_ms: i64) -> serde_json::Value {
     json!({
         "_aws": {
-            "Timestamp": at.timestamp_millis(),
+            "Timestamp": at_ms,
             "CloudWatchMetrics": [{
-                "Namespace": NAMESPACE,
+                "Namespace": settings.namespace,
                 "Dimensions": [["Service"], ["Service", "Operation"]],
-                "Metrics": [{ "Name": metric.name(), "Unit": "Count" }],
+                "Metrics": [{ "Name": name, "Unit": "Count" }],
             }],
         },
-        "Service": SERVICE,
+        "Service": settings.service,
         "Operation": operation,
-        metric.name(): count,
+        name: count,
     })
 }
 
@@ -95,8 +107,13 @@ pub fn count(metric: Metric, operation: &str, count: u64, at: DateTime<Utc>) {
     if count == 0 {
         return;
     }
-    let record = emf_record(metric, operation, count, at).to_string();
-    tracing::info!(target: METRICS_TARGET, emf = record.as_str());
+    tracing::info!(
+        target: METRICS_TARGET,
+        metric = metric.name(),
+        operation,
+        count,
+        timestamp_ms = at.timestamp_millis()
+    );
 }
 
 /// Replaces every word holding an `@` with `<email>`: for error texts from outside
@@ -141,64 +158,46 @@ pub fn describe(error: &(dyn std::error::Error + 'static)) -> String {
     redact_emails(&text)
 }
 
-/// Writes EMF records as they are: the JSON object must be the whole line for
-/// CloudWatch to read it.
-struct EmfLayer<W> {
-    writer: W,
-}
-
-struct EmfField(Option<String>);
-
-impl Visit for EmfField {
-    fn record_str(&mut self, field: &Field, value: &str) {
-        if field.name() == "emf" {
-            self.0 = Some(value.to_owned());
-        }
-    }
-
-    fn record_debug(&mut self, _field: &Field, _value: &dyn fmt::Debug) {}
-}
-
-impl<S, W> Layer<S> for EmfLayer<W>
-where
-    S: Subscriber,
-    W: for<'w> MakeWriter<'w> + 'static,
-{
-    fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
-        let mut field = EmfField(None);
-        event.record(&mut field);
-        if let Some(mut line) = field.0 {
-            line.push('\n');
-            let _ = self.writer.make_writer().write_all(line.as_bytes());
-        }
-    }
-}
-
 /// The filter `RUST_LOG` sets, `info` by default.
 pub fn env_filter() -> EnvFilter {
-    EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"))
+    let settings = Settings {
+        rust_log: crate::config::env_var("RUST_LOG"),
+        ..Settings::default()
+    };
+    settings.log_filter()
 }
 
-/// JSON logs filtered by `filter`, and EMF records (never filtered out), all to `writer`.
+/// JSON logs filtered by `filter`, and EMF records (never filtered out), all to
+/// `writer`, with the default service and namespace.
 pub fn subscriber<W>(writer: W, filter: EnvFilter) -> impl Subscriber + Send + Sync + 'static
 where
     W: for<'w> MakeWriter<'w> + Clone + Send + Sync + 'static,
 {
-    let logs = tracing_subscriber::fmt::layer()
-        .json()
-        .flatten_event(true)
-        .with_current_span(false)
-        .with_span_list(false)
-        .with_writer(writer.clone())
-        .with_filter(filter.and(filter_fn(|meta| meta.target() != METRICS_TARGET)));
-    let metrics = EmfLayer { writer }.with_filter(filter_fn(|meta| meta.target() == METRICS_TARGET));
+    subscriber_with(writer, filter, Settings::default())
+}
+
+/// JSON logs filtered by `filter`, and EMF records (never filtered out), all to
+/// `writer`, named as `settings` says.
+pub fn subscriber_with<W>(writer: W, filter: EnvFilter, settings: Settings) -> impl Subscriber + Send + Sync + 'static
+where
+    W: for<'w> MakeWriter<'w> + Clone + Send + Sync + 'static,
+{
+    let logs = layers::LogLayer {
+        writer: writer.clone(),
+        settings: settings.clone(),
+    }
+    .with_filter(filter.and(filter_fn(|meta| meta.target() != METRICS_TARGET)));
+    let metrics = layers::EmfLayer { writer, settings }.with_filter(filter_fn(|meta| meta.target() == METRICS_TARGET));
     tracing_subscriber::registry().with(logs).with(metrics)
 }
 
-/// Installs [`subscriber`] on stdout with [`env_filter`], once per process (a Lambda
-/// function's `main`, `invites-local serve`). A second call changes nothing.
+/// Installs [`subscriber_with`] on stdout, configured by the environment ([`Settings`]),
+/// once per process (a Lambda function's `main`, `invites-local serve`). A second call
+/// changes nothing.
 pub fn init() {
-    let _ = tracing::subscriber::set_global_default(subscriber(std::io::stdout, env_filter()));
+    let settings = Settings::from_env();
+    let filter = settings.log_filter();
+    let _ = tracing::subscriber::set_global_default(subscriber_with(std::io::stdout, filter, settings));
 }
 
 #[cfg(test)]
@@ -211,10 +210,11 @@ mod tests {
             .unwrap()
             .with_timezone(&Utc);
         let record = emf_record(
-            Metric::InvitesAccepted,
+            &Settings::default(),
+            Metric::InvitesAccepted.name(),
             crate::operation::Operation::AcceptUserInvite.name(),
             1,
-            at,
+            at.timestamp_millis(),
         );
         let directive = &record["_aws"]["CloudWatchMetrics"][0];
         assert_eq!(record["_aws"]["Timestamp"], 1_767_323_045_678_i64);
