@@ -7,6 +7,7 @@ mod app;
 mod calls;
 pub mod keys;
 mod mail;
+pub mod moto;
 pub mod proxy;
 
 pub use answers::*;

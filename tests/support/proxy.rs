@@ -54,9 +54,7 @@ pub struct FaultProxy {
 impl FaultProxy {
     /// A proxy in front of the moto server at `AWS_ENDPOINT_URL`.
     pub async fn start() -> Self {
-        let upstream =
-            std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL names the moto server (run scripts/test.sh)");
-        Self::start_for(upstream).await
+        Self::start_for(crate::moto::dynamodb_endpoint()).await
     }
 
     /// A proxy in front of `upstream`.
