@@ -33,6 +33,7 @@ struct Mailroom {
 /// service over it, mailing through a proxy in front of moto's SES.
 async fn mailroom() -> Mailroom {
     let email = format!("invitee-{}@example.com", uuid::Uuid::new_v4());
+    ses_endpoint();
     let (mut config, store) = seed_fixtures(EmailStatus::Queued, Some(&email)).await;
     let sender = format!("invites-{}@example.com", uuid::Uuid::new_v4());
     SesMailer::client_from_env(None)
@@ -59,7 +60,7 @@ async fn mailroom() -> Mailroom {
 
 /// SES runs on its own moto (scripts/test.sh), so its sent mail reads fast.
 fn ses_endpoint() -> String {
-    std::env::var("AWS_ENDPOINT_URL_SESV2").expect("AWS_ENDPOINT_URL_SESV2 names moto's SES (run scripts/test.sh)")
+    invites_tests::moto::ses_endpoint()
 }
 
 fn queued_event() -> Value {
