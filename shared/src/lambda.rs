@@ -1,7 +1,14 @@
 //! The glue every Lambda function shares, so each `main` is one line: JSON logs (one
 //! line per request, carrying the Lambda request id) and EMF metrics, configuration
 //! from the environment, SDK clients built once at init with their connections already
-//! open, then `lambda_http::run` over one operation's handler.
+//! open, then `lambda_http::run_concurrent` over one operation's handler.
+//!
+//! `run_concurrent` (lambda_http's `concurrency-tokio` feature): on classic Lambda, and
+//! under `cargo lambda watch` (which sets `AWS_LAMBDA_MAX_CONCURRENCY=1`), it polls for
+//! one event at a time exactly like `run`; where `AWS_LAMBDA_MAX_CONCURRENCY` is above 1
+//! (Lambda Managed Instances) it serves that many at once. Our handlers share only an
+//! `Arc` of clients that are safe across tasks, so that is correct; and `run` would
+//! warn at every start under `cargo lambda watch` that the variable is ignored.
 
 use std::sync::Arc;
 
@@ -20,7 +27,7 @@ use crate::http::endpoints::{
     AcceptUserInvite, CancelUserInvite, CheckUserInviteToken, GetUserInvite, ListUserInvites, ResendUserInvite,
     SendUserInvites, UpdateUserInvite,
 };
-use crate::http::{Api, Endpoint, RequestId};
+use crate::http::{Api, Endpoint, REQUEST_ID_HEADER, RequestId, openapi};
 use crate::operation::Operation;
 use crate::service::{InviteService, StreamDelivery};
 use crate::store::InviteStore;
@@ -30,11 +37,42 @@ use crate::store::InviteStore;
 pub async fn run<E: Endpoint>() -> Result<(), Error> {
     crate::telemetry::init();
     let api = Arc::new(api_from_env().await?);
-    lambda_http::run(service_fn(move |request: Request| {
+    lambda_http::run_concurrent(service_fn(move |request: Request| {
         let api = api.clone();
         async move { Ok::<_, Error>(handle_one::<E>(&api, request).await) }
     }))
     .await
+}
+
+/// Runs the function that serves the API description at `GET /openapi.json`: no
+/// configuration, no table, no token; the JSON is converted once, at init.
+pub async fn run_openapi_document() -> Result<(), Error> {
+    crate::telemetry::init();
+    let json = openapi::openapi_json()?;
+    lambda_http::run_concurrent(service_fn(move |request: Request| {
+        let json = json.clone();
+        async move { Ok::<_, Error>(handle_openapi_document(&json, request)) }
+    }))
+    .await
+}
+
+/// One request for the API description.
+pub fn handle_openapi_document(json: &Bytes, request: Request) -> Response<Body> {
+    let response = openapi::openapi_response(request.method(), json);
+    with_request_id(response, lambda_request_id(&request)).map(lambda_body)
+}
+
+fn lambda_request_id(request: &Request) -> Option<String> {
+    request.lambda_context_ref().map(|context| context.request_id.clone())
+}
+
+/// Answers the Lambda request id as `x-request-id`, as `invites-local` answers its own:
+/// the id a caller quotes to find the request's log line. (CORS exposes it to pages.)
+fn with_request_id<B>(mut response: Response<B>, request_id: Option<String>) -> Response<B> {
+    if let Some(value) = request_id.and_then(|id| http::HeaderValue::from_str(&id).ok()) {
+        response.headers_mut().insert(REQUEST_ID_HEADER, value);
+    }
+    response
 }
 
 /// The API as configured by the environment, on DynamoDB. It only queues email: the
@@ -72,7 +110,7 @@ pub async fn run_mailer() -> Result<(), Error> {
         config.ses_configuration_set.clone(),
     ));
     let service = Arc::new(build_service(&config, store, mailer));
-    lambda_runtime::run(lambda_runtime::service_fn(move |event: LambdaEvent<StreamEvent>| {
+    lambda_runtime::run_concurrent(lambda_runtime::service_fn(move |event: LambdaEvent<StreamEvent>| {
         let service = service.clone();
         async move { Ok::<_, Error>(handle_stream(&service, event.payload).await) }
     }))
@@ -136,19 +174,22 @@ pub fn build_service(config: &Config, store: Arc<dyn InviteStore>, mailer: Arc<d
 /// One invocation: the API Gateway request through `E`'s handler.
 pub async fn handle_one<E: Endpoint>(api: &Api, request: Request) -> Response<Body> {
     // Every log line of the request carries Lambda's request id.
-    let request_id = request.lambda_context_ref().map(|context| context.request_id.clone());
+    let request_id = lambda_request_id(&request);
     let (mut parts, body) = request.into_parts();
-    if let Some(id) = request_id {
-        parts.extensions.insert(RequestId(id));
+    if let Some(id) = &request_id {
+        parts.extensions.insert(RequestId(id.clone()));
     }
     let request = http::Request::from_parts(parts, Bytes::copy_from_slice(body.as_ref()));
-    api.handle_one::<E>(request)
-        .await
-        .map(|bytes| match String::from_utf8(bytes.to_vec()) {
-            Ok(text) if text.is_empty() => Body::Empty,
-            Ok(text) => Body::Text(text),
-            Err(e) => Body::Binary(e.into_bytes()),
-        })
+    with_request_id(api.handle_one::<E>(request).await, request_id).map(lambda_body)
+}
+
+/// A response body as API Gateway wants it: text unless it is not UTF-8.
+fn lambda_body(bytes: Bytes) -> Body {
+    match String::from_utf8(bytes.to_vec()) {
+        Ok(text) if text.is_empty() => Body::Empty,
+        Ok(text) => Body::Text(text),
+        Err(e) => Body::Binary(e.into_bytes()),
+    }
 }
 
 /// One invocation of the function serving `operation`, named at run time: for tests

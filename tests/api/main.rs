@@ -4,7 +4,9 @@
 use invites_tests as helpers;
 
 mod cancel;
+mod cors;
 mod delivery;
+mod docs;
 mod email;
 mod expiry;
 mod hardening;

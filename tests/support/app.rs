@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::Duration;
+use invites_local::cors::CorsOrigins;
 use invites_local::{LocalOptions, RunningServer};
 use invites_shared::auth::Claims;
 use invites_shared::clock::{Clock, ManualClock};
@@ -45,12 +46,8 @@ async fn store_vars() -> Vec<(String, String)> {
     match std::env::var("INVITES_TEST_STORE").as_deref() {
         Err(_) | Ok("embedded") => vec![],
         Ok("dynamodb") => {
-            assert!(
-                std::env::var("AWS_ENDPOINT_URL").is_ok(),
-                "INVITES_TEST_STORE=dynamodb needs AWS_ENDPOINT_URL (run scripts/test.sh)"
-            );
             let table = format!("invites-test-{}", Uuid::new_v4());
-            let client = invites_shared::dynamo::client_from_env(None).await;
+            let client = crate::moto::dynamodb_client().await;
             invites_shared::dynamo::create_table(&client, &table)
                 .await
                 .expect("the test table is created");
@@ -84,7 +81,7 @@ pub async fn spawn_app_signed_by(key: TestKey) -> TestApp {
 /// front of the moto server at `AWS_ENDPOINT_URL`).
 pub async fn spawn_app_on_dynamodb(endpoint: &str) -> TestApp {
     let table = format!("invites-test-{}", Uuid::new_v4());
-    let client = invites_shared::dynamo::client_from_env(None).await;
+    let client = crate::moto::dynamodb_client().await;
     invites_shared::dynamo::create_table(&client, &table)
         .await
         .expect("the test table is created");
@@ -129,12 +126,14 @@ impl TestApp {
     pub async fn start(&mut self) {
         let vars = self.vars.clone();
         let config = Config::from_lookup(|name| vars.get(name).cloned(), None).expect("test configuration");
+        let cors = CorsOrigins::from_lookup(|name| vars.get(name).cloned()).expect("test CORS origins");
         let options = LocalOptions {
             listen: "127.0.0.1:0".into(),
             data_dir: self.data_dir.path().to_path_buf(),
             config,
             clock: self.clock.clone(),
             dynamodb_endpoint: self.dynamodb_endpoint.clone(),
+            cors,
         };
         let server = invites_local::start(options).await.expect("the server starts");
         self.address = format!("http://{}", server.addr);
