@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs the cargo-lambda loop the README documents, with the pinned cargo-lambda (.venv):
 #   - `cargo lambda watch` with the workspace's own configuration (Cargo.toml,
-#     [workspace.metadata.lambda.watch]); only its ports differ, so that two runs on one
-#     machine never collide (moto on a free port instead of 8000, the emulator on a free
-#     port instead of 9000);
+#     [workspace.metadata.lambda.watch]), moto where that configuration says (127.0.0.1:8000;
+#     the watch re-reads its env from Cargo.toml for every function, so no flag can move
+#     it), the emulator on a free port. Runs on one machine take turns (flock), and a
+#     port 8000 already taken (scripts/local-dynamodb.sh left running?) fails the run;
 #   - `invites-local seed-fixtures` before each invocation;
 #   - `cargo lambda invoke <fn> --data-file events/<fn>/success.json` for every HTTP
 #     function, answering 200; events/invite-mailer/queued.json delivering one email
@@ -37,12 +38,20 @@ sys.exit(f"{sys.argv[1]} did not answer; see {sys.argv[2]}")
 PY
 }
 
-# The watch's own environment (table, development secret, sender, credentials).
+# The watch's own environment (table, development secret, sender, credentials, and the
+# local DynamoDB's address).
 eval "$("$venv/bin/python" scripts/watch_env.py)"
-moto_port=$(free_port)
+moto_port="${AWS_ENDPOINT_URL##*:}"
 invoke_port=$(free_port)
-export AWS_ENDPOINT_URL="http://127.0.0.1:$moto_port"
 unset AWS_PROFILE AWS_SESSION_TOKEN
+
+exec 9> "${TMPDIR:-/tmp}/user-invites-cargo-lambda.lock"
+flock -w 1800 9 || { echo "another cargo-lambda test run held the lock for 30 minutes" >&2; exit 1; }
+if ! "$venv/bin/python" -c 'import socket,sys; s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1])))' "$moto_port" 2>/dev/null; then
+  echo "port $moto_port (AWS_ENDPOINT_URL in Cargo.toml's watch env) is taken: stop what listens there" \
+    "(scripts/local-dynamodb.sh?) and run again" >&2
+  exit 1
+fi
 
 pids=()
 cleanup() {
@@ -68,9 +77,7 @@ echo "==> building the workspace's binaries (${#functions[@]} functions, invites
 timeout 1800 cargo build -q --workspace --bins
 
 echo "==> cargo lambda watch (invoke port $invoke_port, DynamoDB at $AWS_ENDPOINT_URL)"
-# --admerge: the --env-var below is added to the workspace's env instead of replacing it.
-setsid cargo lambda --admerge watch --ignore-changes --invoke-port "$invoke_port" \
-  --env-var "AWS_ENDPOINT_URL=$AWS_ENDPOINT_URL" > "$out/watch.log" 2>&1 < /dev/null &
+setsid cargo lambda watch --ignore-changes --invoke-port "$invoke_port" > "$out/watch.log" 2>&1 < /dev/null &
 pids+=($!)
 "$venv/bin/python" - "$invoke_port" "$out/watch.log" <<'PY'
 import socket, sys, time
