@@ -1,6 +1,9 @@
 """Writes events/<function>/{success,error}.json: API Gateway HTTP API (payload 2.0)
-events, valid input for `sam local invoke` and the fixtures of tests/lambda; and
-events/invite-mailer/queued.json, the DynamoDB stream batch the mailer function takes.
+events, valid input for `sam local invoke` and `cargo lambda invoke`, and the fixtures of
+tests/lambda; events/openapi-document/success.json (GET /openapi.json);
+events/invite-mailer/queued.json, the DynamoDB stream batch the mailer function takes;
+and events/env.json, the variables `sam local invoke --env-vars` gives every function
+(the same table, secret and emulator port as `cargo lambda watch`'s, from the container).
 
 They act on fixed fixtures (events/fixtures.json): a tenant, a user, and an invite with a
 known token, which the tests seed before each event. The bearer tokens are HS256 JWTs
@@ -154,6 +157,13 @@ EVENTS = {
     ),
 }
 
+# The API description takes no token and has no failure worth an event: API Gateway
+# routes only GET /openapi.json to it.
+(ROOT / "events" / "openapi-document").mkdir(parents=True, exist_ok=True)
+(ROOT / "events" / "openapi-document" / "success.json").write_text(
+    json.dumps(event("GET", "/openapi.json", "/openapi.json", token=None), indent=2) + "\n"
+)
+
 for function, (success, error) in EVENTS.items():
     folder = ROOT / "events" / function
     folder.mkdir(parents=True, exist_ok=True)
@@ -207,10 +217,15 @@ stream = {
 (ROOT / "events" / "env.json").write_text(
     json.dumps(
         {
+            # sam local sets only variables the template declares (Globals), for
+            # every function; the emulator is scripts/local-dynamodb.sh's, seen from
+            # the container (host.docker.internal; on Linux, pass
+            # --add-host host.docker.internal:host-gateway and bind it to 0.0.0.0).
             "Parameters": {
-                "INVITES_JWT_SECRET": SECRET,
+                "AWS_ENDPOINT_URL": "http://host.docker.internal:8000",
                 "INVITES_TABLE_NAME": "invites",
-                "AWS_ENDPOINT_URL": "http://host.docker.internal:5000",
+                "INVITES_JWT_SECRET": SECRET,
+                "INVITES_SENDER_EMAIL": "invites@example.com",
             }
         },
         indent=2,

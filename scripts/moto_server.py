@@ -13,12 +13,20 @@ retry then meets its own earlier write, an ambiguous commit made by the emulator
 queue, not by the service (lost replies are injected on purpose, by the tests' fault
 proxy, which keeps its connection open). So a request whose client has hung up by the
 time its turn comes is not run; each is counted on stderr.
+
+moto backs up a table before each TransactWriteItems by deep-copying it, stream
+records included: with the stream every table has (shared/src/dynamo/table.rs), each
+transaction would copy every record the table ever streamed, and a busy test's table
+grows slower with each write until requests time out. The copy shares the stream's
+records instead; nothing here reads a stream back from moto.
 """
 
+import copy
 import io
 import socket
 import sys
 
+from moto.dynamodb.models.table import StreamShard
 from moto.server import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import run_simple
 
@@ -50,6 +58,14 @@ class SkipAbandoned:
             return [b""]
         return self.app(environ, start_response)
 
+
+def _share_stream_records(self, memo):
+    clone = copy.copy(self)
+    clone.table = memo.get(id(self.table), self.table)
+    return clone
+
+
+StreamShard.__deepcopy__ = _share_stream_records
 
 host, port = sys.argv[1], int(sys.argv[2])
 app = SkipAbandoned(DomainDispatcherApplication(create_backend_app))

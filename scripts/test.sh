@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine or a warm one:
 #   - installs the pinned Python tools (moto[server], cfn-lint, sam, cargo-lambda,
-#     schemathesis) into .venv (scripts/install-test-tools.sh);
-#   - checks template.yaml with cfn-lint and sam validate --lint;
+#     schemathesis, actionlint, zizmor; checkov in a venv of its own) into .venv and
+#     .venv-checkov (scripts/install-test-tools.sh);
+#   - checks, in the background while clippy runs: template.yaml with cfn-lint,
+#     sam validate --lint and checkov; that sam build packages the prebuilt functions
+#     without compiling (scripts/test-sam-build.sh); the deploy workflow with actionlint
+#     and zizmor; that deploy parameters reach SAM byte for byte
+#     (scripts/test_deploy_parameters.py). Logs: target/checks/;
 #   - checks formatting and lints (clippy, warnings are errors);
 #   - runs every Rust test: the unit and property tests and the black-box suite on the
 #     embedded store, with no AWS emulator; then, each test binary that talks to AWS
@@ -10,6 +15,9 @@
 #     another), the SDK pointed at them: the DynamoDB fault and round-trip tests, the
 #     Lambda events and the mailer, and the black-box suite on DynamoDB (with one
 #     DynamoDB server per test thread, see tests/support/moto.rs);
+#   - runs the cargo-lambda loop: `cargo lambda watch` and `cargo lambda invoke` of every
+#     function with its sample event (scripts/test-cargo-lambda.sh);
+#   - smoke-tests invites-local with the deploy pipeline's smoke test (scripts/smoke-test.sh);
 #   - runs Schemathesis against invites-local and openapi.yaml (scripts/schemathesis.sh);
 #   - fuzzes request-body parsing for a bounded time (scripts/fuzz.sh; FUZZ_SECONDS,
 #     default 60).
@@ -19,17 +27,51 @@ cd "$(dirname "$0")/.."
 
 venv=.venv
 scripts/install-test-tools.sh
-
-echo "==> template checks (cfn-lint, sam validate --lint)"
 export SAM_CLI_TELEMETRY=0
-"$venv/bin/cfn-lint" template.yaml
-"$venv/bin/sam" validate --lint --region us-east-1 --template-file template.yaml
+
+echo "==> template and workflow checks (in the background; logs in target/checks/)"
+checks=target/checks
+rm -rf "$checks"
+mkdir -p "$checks"
+check_names=()
+check_pids=()
+check() {
+  local name=$1
+  shift
+  "$@" > "$checks/$name.log" 2>&1 &
+  check_names+=("$name")
+  check_pids+=($!)
+}
+check cfn-lint "$venv/bin/cfn-lint" template.yaml
+check sam-validate "$venv/bin/sam" validate --lint --region us-east-1 --template-file template.yaml
+check checkov .venv-checkov/bin/checkov --config-file .checkov.yaml --file template.yaml
+check sam-build scripts/test-sam-build.sh
+check actionlint "$venv/bin/actionlint" -shellcheck "$venv/bin/shellcheck" .github/workflows/deploy.yml
+check zizmor "$venv/bin/zizmor" --offline --no-progress .github/workflows/deploy.yml
+check deploy-parameters "$venv/bin/python" scripts/test_deploy_parameters.py
+wait_for_checks() {
+  local failed=0 i
+  for i in "${!check_pids[@]}"; do
+    if wait "${check_pids[$i]}"; then
+      echo "    ${check_names[$i]}: ok"
+    else
+      echo "    ${check_names[$i]}: FAILED" >&2
+      sed 's/^/      /' "$checks/${check_names[$i]}.log" >&2
+      failed=1
+    fi
+  done
+  check_pids=()
+  return "$failed"
+}
 
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 echo "==> cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
+
+echo "==> waiting for the template and workflow checks"
+wait_for_checks
 
 # No AWS account is ever reached: fake credentials, and an emulator only where a step
 # below starts one.
@@ -100,6 +142,20 @@ echo "==> black-box suite on DynamoDB (moto, one server per test thread)"
 with_moto api "$test_threads" env INVITES_TEST_STORE=dynamodb \
   cargo test -p invites-tests --test api -- --test-threads "$test_threads"
 # --------------------------------------------------------------------------------------
+
+echo "==> the cargo-lambda loop (cargo lambda watch, cargo lambda invoke of every function)"
+scripts/test-cargo-lambda.sh
+
+echo "==> the deploy pipeline's smoke test, against invites-local"
+smoke_port=$(free_port)
+smoke_dir=$(mktemp -d)
+INVITES_LISTEN="127.0.0.1:$smoke_port" INVITES_DATA_DIR="$smoke_dir" target/debug/invites-local \
+  > target/smoke-invites-local.log 2>&1 < /dev/null &
+smoke_pid=$!
+SMOKE_SECONDS=30 scripts/smoke-test.sh "http://127.0.0.1:$smoke_port/"
+kill "$smoke_pid"
+wait "$smoke_pid" 2>/dev/null || true
+rm -rf "$smoke_dir"
 
 echo "==> schemathesis against invites-local (openapi.yaml)"
 scripts/schemathesis.sh

@@ -1,6 +1,9 @@
 //! `invites-local`: every route of the API on one port, with an embedded store that
 //! survives restarts and an `.eml` outbox, so the whole service runs with no AWS.
 
+pub mod cors;
+pub mod docs;
+pub mod fixtures;
 pub mod listener;
 pub mod outbox;
 pub mod store;
@@ -11,16 +14,17 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::Response;
-use axum::routing::get;
-use bytes::Bytes;
+use axum::routing::any;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use invites_shared::clock::Clock;
 use invites_shared::config::{Config, DEVELOPMENT_JWT_SECRET, JwtKey};
 use invites_shared::domain::{ErrorCode, InviteId, MAX_BODY_BYTES};
 use invites_shared::dynamo::{self, DynamoStore};
 use invites_shared::email::{Mailer, SesMailer};
+use invites_shared::http::openapi::{OPENAPI_JSON_PATH, openapi_json, openapi_response};
 use invites_shared::http::problem::body_too_large;
 use invites_shared::http::{Api, Problem, RequestId};
 use invites_shared::service::{DeliveryQueue, InviteService};
@@ -30,22 +34,13 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
+use crate::cors::CorsOrigins;
 use crate::listener::ServerLimits;
 use crate::outbox::{DEFAULT_SENDER, OutboxMailer};
 use crate::store::EmbeddedStore;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:3000";
 pub const DEFAULT_DATA_DIR: &str = "./.invites";
-
-/// The API description (OpenAPI 3.1), embedded from the repository's `openapi.yaml`.
-pub const OPENAPI_YAML: &str = include_str!("../../openapi.yaml");
-/// Where the local server serves [`OPENAPI_YAML`], as JSON.
-pub const OPENAPI_JSON_PATH: &str = "/openapi.json";
-
-/// The API description as JSON.
-pub fn openapi_json() -> Result<serde_json::Value, String> {
-    yaml_serde::from_str(OPENAPI_YAML).map_err(|e| format!("openapi.yaml is not valid YAML: {e}"))
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -67,6 +62,8 @@ pub struct LocalOptions {
     pub dynamodb_endpoint: Option<String>,
     /// Timeouts and the connection limit ([`ServerLimits::default`] but in tests).
     pub limits: ServerLimits,
+    /// Which browser origins may call the API (`INVITES_CORS_ORIGINS`).
+    pub cors: CorsOrigins,
 }
 
 impl LocalOptions {
@@ -185,11 +182,11 @@ impl DeliveryWorker {
 
 /// Opens the store (DynamoDB when `INVITES_TABLE_NAME` is set, else the embedded one
 /// under the data folder) and the mailer (SES when `INVITES_SENDER_EMAIL` is set, else
-/// the outbox), starts the mail worker, and starts serving every route of the API and
-/// the API description at `GET /openapi.json`.
+/// the outbox), starts the mail worker, and starts serving every route of the API, the
+/// API description at `GET /openapi.json` and Swagger UI over it at `GET /docs`.
 pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
     refuse_development_secret_beyond_this_machine(&options).await?;
-    let spec = Bytes::from(serde_json::to_vec(&openapi_json().map_err(StartError::Config)?).expect("JSON serializes"));
+    let spec = openapi_json().map_err(StartError::Config)?;
     let data_dir = &options.data_dir;
     let dir_error = |reason: String| StartError::DataDir {
         path: data_dir.clone(),
@@ -262,16 +259,20 @@ pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
         addr: options.listen.clone(),
         source,
     })?;
-    let app = Router::new()
+    let mut app = Router::new()
         .route(
             OPENAPI_JSON_PATH,
-            get(move || std::future::ready(openapi_response(spec.clone()))).fallback(openapi_method_not_allowed),
+            any(move |method: http::Method| std::future::ready(openapi_response(&method, &spec).map(Body::from))),
         )
+        .merge(docs::routes())
         .fallback(serve)
         .with_state(Served {
             api,
             body_timeout: options.limits.body_timeout,
         });
+    if let Some(cors) = options.cors.layer() {
+        app = app.layer(cors);
+    }
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(listener::serve(listener, app, options.limits, stopped));
     Ok(RunningServer {
@@ -314,8 +315,7 @@ async fn refuse_development_secret_beyond_this_machine(options: &LocalOptions) -
     Ok(())
 }
 
-/// The response header that carries the request's id, as in its log line.
-pub const REQUEST_ID_HEADER: &str = "x-request-id";
+pub use invites_shared::http::REQUEST_ID_HEADER;
 
 /// What the fallback route serves with.
 #[derive(Clone)]
@@ -358,21 +358,6 @@ async fn serve(State(Served { api, body_timeout }): State<Served>, request: Requ
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
     response
-}
-
-fn openapi_response(spec: Bytes) -> Response {
-    let mut response = Response::new(axum::body::Body::from(spec));
-    response.headers_mut().insert(
-        http::header::CONTENT_TYPE,
-        http::HeaderValue::from_static("application/json"),
-    );
-    response
-}
-
-async fn openapi_method_not_allowed() -> Response {
-    Problem::method_not_allowed(vec![http::Method::GET, http::Method::HEAD])
-        .into_response()
-        .map(axum::body::Body::from)
 }
 
 fn too_large(api: &Api, parts: &http::request::Parts) -> http::Response<bytes::Bytes> {

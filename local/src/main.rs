@@ -5,6 +5,9 @@
 //! invites-local token --sub UUID --tenant UUID [--super-admin] [--hours N]
 //!                                    print a signed development token
 //! invites-local create-table         create the DynamoDB table INVITES_TABLE_NAME if missing
+//! invites-local seed-fixtures [--queued]
+//!                                    recreate that table on a local emulator with the
+//!                                    fixtures the sample events in events/ act on
 //! invites-local outbox [--last-token] list the outbox's emails and their accept links
 //! ```
 
@@ -12,15 +15,23 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use invites_local::cors::CorsOrigins;
+use invites_local::fixtures::Fixtures;
 use invites_local::{DEFAULT_DATA_DIR, DEFAULT_LISTEN, LocalOptions};
 use invites_shared::auth::{Claims, issue_hs256_token};
 use invites_shared::clock::SystemClock;
 use invites_shared::config::{Config, DEVELOPMENT_JWT_SECRET, JwtKey};
+use invites_shared::domain::EmailStatus;
 use invites_shared::secrets::{self, Secret};
 
 const USAGE: &str = "usage:
   invites-local                     serve the API (INVITES_LISTEN, INVITES_DATA_DIR)
   invites-local create-table        create the DynamoDB table INVITES_TABLE_NAME if missing
+  invites-local seed-fixtures [--queued]
+                                    delete and recreate the table INVITES_TABLE_NAME on the
+                                    emulator at AWS_ENDPOINT_URL, holding the fixtures the
+                                    events in events/ act on (--queued: their email queued,
+                                    for events/invite-mailer/queued.json)
   invites-local outbox [--last-token]
                                     list the emails in the outbox with their accept links
                                     (--last-token: print only the newest email's token)
@@ -34,6 +45,7 @@ async fn main() -> ExitCode {
         None | Some("serve") => serve().await,
         Some("token") => token(&args[1..]).await,
         Some("create-table") => create_table().await,
+        Some("seed-fixtures") => seed_fixtures(&args[1..]).await,
         Some("outbox") => outbox(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
@@ -72,6 +84,7 @@ async fn serve() -> Result<(), String> {
     let development_secret = matches!(&config.jwt.key, JwtKey::Secret(s) if s == DEVELOPMENT_JWT_SECRET);
     let data_dir = PathBuf::from(env_or("INVITES_DATA_DIR", DEFAULT_DATA_DIR));
     let table = config.table_name.clone();
+    let cors = CorsOrigins::from_lookup(|name| std::env::var(name).ok())?;
     let options = LocalOptions {
         listen: env_or("INVITES_LISTEN", DEFAULT_LISTEN),
         data_dir: data_dir.clone(),
@@ -79,6 +92,7 @@ async fn serve() -> Result<(), String> {
         clock: Arc::new(SystemClock),
         dynamodb_endpoint: None,
         limits: Default::default(),
+        cors: cors.clone(),
     };
     let server = invites_local::start(options).await.map_err(|e| e.to_string())?;
     println!("User Invites API listening on http://{}", server.addr);
@@ -87,6 +101,16 @@ async fn serve() -> Result<(), String> {
         None => println!("  data folder: {}", data_dir.display()),
     }
     println!("  outbox:      {}", LocalOptions::outbox_dir(&data_dir).display());
+    println!(
+        "  browse:      http://{}{}",
+        server.addr,
+        invites_local::docs::DOCS_PATH
+    );
+    match &cors {
+        CorsOrigins::None => {}
+        CorsOrigins::Any => println!("  CORS:        any origin"),
+        CorsOrigins::List(origins) => println!("  CORS:        {}", origins.join(", ")),
+    }
     if development_secret {
         println!("  JWT secret:  {DEVELOPMENT_JWT_SECRET} (HS256, development only; set INVITES_JWT_SECRET to change)");
     }
@@ -129,6 +153,57 @@ async fn create_table() -> Result<(), String> {
         Ok(true) => println!("created table {table}"),
         Ok(false) => println!("table {table} exists already"),
         Err(e) => return Err(format!("could not create table {table}: {e}")),
+    }
+    Ok(())
+}
+
+/// Starts the emulator's table afresh with the fixtures of the sample events, so each
+/// `cargo lambda invoke <fn> --data-file events/<fn>/success.json` (or `sam local
+/// invoke`) finds what it acts on. It deletes the table first, so it refuses to run
+/// against anything but an emulator (`AWS_ENDPOINT_URL` set).
+async fn seed_fixtures(args: &[String]) -> Result<(), String> {
+    let email_status = match args {
+        [] => EmailStatus::Skipped,
+        [flag] if flag == "--queued" => EmailStatus::Queued,
+        _ => return Err(format!("unknown options {args:?}\n{USAGE}")),
+    };
+    let table = std::env::var("INVITES_TABLE_NAME")
+        .ok()
+        .filter(|t| !t.is_empty())
+        .ok_or("INVITES_TABLE_NAME is required")?;
+    let endpoint = std::env::var("AWS_ENDPOINT_URL")
+        .ok()
+        .filter(|e| !e.is_empty())
+        .ok_or("seed-fixtures deletes and recreates the table, so it runs only against a local emulator: set AWS_ENDPOINT_URL (e.g. http://127.0.0.1:8000, see scripts/local-dynamodb.sh)")?;
+    let client = invites_shared::dynamo::client_from_env(None).await;
+    let fail = |e: invites_shared::store::StoreError| format!("table {table} at {endpoint}: {e}");
+    invites_shared::dynamo::delete_table(&client, &table)
+        .await
+        .map_err(fail)?;
+    invites_shared::dynamo::create_table(&client, &table)
+        .await
+        .map_err(fail)?;
+    let store = invites_shared::dynamo::DynamoStore::new(client, &table);
+    let fixtures = Fixtures::load();
+    fixtures
+        .seed(&store, email_status, None, chrono::Utc::now())
+        .await
+        .map_err(fail)?;
+    println!(
+        "table {table} at {endpoint}: {} fixture invites of tenant {}",
+        fixtures.invites.len(),
+        fixtures.tenant_id
+    );
+    // The mailer sends from INVITES_SENDER_EMAIL, which SES (and moto) want verified.
+    if let Some(sender) = std::env::var("INVITES_SENDER_EMAIL").ok().filter(|s| !s.is_empty()) {
+        invites_shared::email::SesMailer::client_from_env(None)
+            .await
+            .create_email_identity()
+            .email_identity(&sender)
+            .send()
+            .await
+            .map_err(|e| format!("could not verify the sender {sender} at {endpoint}: {e}"))?;
+        println!("sender {sender} verified");
     }
     Ok(())
 }

@@ -1,8 +1,15 @@
 //! The glue every Lambda function shares, so each `main` is one line: JSON logs and EMF
 //! metrics in Powertools' shapes (every line carrying the invocation), configuration
 //! from the environment with its secrets read from SSM or Secrets Manager, SDK clients
-//! built once at init with their connections already open, then `lambda_http::run` over
-//! one operation's handler.
+//! built once at init with their connections already open, then `lambda_http::run_concurrent`
+//! over one operation's handler.
+//!
+//! `run_concurrent` (lambda_http's `concurrency-tokio` feature): on classic Lambda, and
+//! under `cargo lambda watch` (which sets `AWS_LAMBDA_MAX_CONCURRENCY=1`), it polls for
+//! one event at a time exactly like `run`; where `AWS_LAMBDA_MAX_CONCURRENCY` is above 1
+//! (Lambda Managed Instances) it serves that many at once. Our handlers share only an
+//! `Arc` of clients that are safe across tasks, so that is correct; and `run` would
+//! warn at every start under `cargo lambda watch` that the variable is ignored.
 
 use std::sync::Arc;
 
@@ -23,7 +30,7 @@ use crate::http::endpoints::{
     AcceptUserInvite, CancelUserInvite, CheckUserInviteToken, GetUserInvite, ListUserInvites, ResendUserInvite,
     SendUserInvites, UpdateUserInvite,
 };
-use crate::http::{Api, Endpoint, RequestId};
+use crate::http::{Api, Endpoint, REQUEST_ID_HEADER, RequestId, openapi};
 use crate::operation::Operation;
 use crate::secrets::{self, Secret};
 use crate::service::{DELIVERY, InviteService, StreamDelivery};
@@ -35,7 +42,7 @@ use crate::telemetry::{self, ColdStart, Invocation, Metric};
 pub async fn run<E: Endpoint>() -> Result<(), Error> {
     telemetry::init();
     let function = Arc::new(function_from_env::<E>().await?);
-    lambda_http::run(service_fn(move |request: Request| {
+    lambda_http::run_concurrent(service_fn(move |request: Request| {
         let function = function.clone();
         async move { Ok::<_, Error>(function.handle_one::<E>(request).await) }
     }))
@@ -50,6 +57,37 @@ pub fn secrets_of(operation: Operation) -> Vec<Secret> {
         Operation::ListUserInvites => vec![Secret::Jwt, Secret::Cursor],
         _ => vec![Secret::Jwt],
     }
+}
+
+/// Runs the function that serves the API description at `GET /openapi.json`: no
+/// configuration, no table, no token; the JSON is converted once, at init.
+pub async fn run_openapi_document() -> Result<(), Error> {
+    crate::telemetry::init();
+    let json = openapi::openapi_json()?;
+    lambda_http::run_concurrent(service_fn(move |request: Request| {
+        let json = json.clone();
+        async move { Ok::<_, Error>(handle_openapi_document(&json, request)) }
+    }))
+    .await
+}
+
+/// One request for the API description.
+pub fn handle_openapi_document(json: &Bytes, request: Request) -> Response<Body> {
+    let response = openapi::openapi_response(request.method(), json);
+    with_request_id(response, lambda_request_id(&request)).map(lambda_body)
+}
+
+fn lambda_request_id(request: &Request) -> Option<String> {
+    request.lambda_context_ref().map(|context| context.request_id.clone())
+}
+
+/// Answers the Lambda request id as `x-request-id`, as `invites-local` answers its own:
+/// the id a caller quotes to find the request's log line. (CORS exposes it to pages.)
+fn with_request_id<B>(mut response: Response<B>, request_id: Option<String>) -> Response<B> {
+    if let Some(value) = request_id.and_then(|id| http::HeaderValue::from_str(&id).ok()) {
+        response.headers_mut().insert(REQUEST_ID_HEADER, value);
+    }
+    response
 }
 
 /// `E`'s function as the environment configures it, on DynamoDB. It only queues email:
@@ -116,7 +154,7 @@ pub async fn run_mailer() -> Result<(), Error> {
     ));
     let service = Arc::new(build_service(&config, store, mailer));
     let cold_start = Arc::new(ColdStart::default());
-    lambda_runtime::run(lambda_runtime::service_fn(move |event: LambdaEvent<StreamEvent>| {
+    lambda_runtime::run_concurrent(lambda_runtime::service_fn(move |event: LambdaEvent<StreamEvent>| {
         let (service, cold_start) = (service.clone(), cold_start.clone());
         async move { Ok::<_, Error>(handle_stream_invocation(&service, &cold_start, event).await) }
     }))
@@ -245,15 +283,12 @@ impl Function {
         }
         let request = http::Request::from_parts(parts, Bytes::copy_from_slice(body.as_ref()));
         let work = self.api.handle_one::<E>(request);
+        let request_id = invocation.as_ref().map(|i| i.request_id.clone());
         let response = match invocation {
             Some(invocation) => invoked(invocation, E::OPERATION.name(), work).await,
             None => work.await,
         };
-        response.map(|bytes| match String::from_utf8(bytes.to_vec()) {
-            Ok(text) if text.is_empty() => Body::Empty,
-            Ok(text) => Body::Text(text),
-            Err(e) => Body::Binary(e.into_bytes()),
-        })
+        with_request_id(response, request_id).map(lambda_body)
     }
 
     /// One invocation of the function serving `operation`, named at run time: for tests
@@ -270,5 +305,14 @@ impl Function {
             Operation::ListUserInvites => self.handle_one::<ListUserInvites>(request).await,
             Operation::GetUserInvite => self.handle_one::<GetUserInvite>(request).await,
         }
+    }
+}
+
+/// A response body as API Gateway wants it: text unless it is not UTF-8.
+fn lambda_body(bytes: Bytes) -> Body {
+    match String::from_utf8(bytes.to_vec()) {
+        Ok(text) if text.is_empty() => Body::Empty,
+        Ok(text) => Body::Text(text),
+        Err(e) => Body::Binary(e.into_bytes()),
     }
 }

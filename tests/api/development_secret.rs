@@ -22,6 +22,7 @@ async fn start(listen: &str, vars: &[(&str, &str)]) -> Result<(), String> {
         clock: Arc::new(SystemClock),
         dynamodb_endpoint: None,
         limits: Default::default(),
+        cors: Default::default(),
     };
     match invites_local::start(options).await {
         Ok(server) => {

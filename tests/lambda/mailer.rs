@@ -40,6 +40,7 @@ struct Mailroom {
 async fn mailroom() -> Mailroom {
     let ses = ses_endpoint();
     let email = format!("invitee-{}@example.com", uuid::Uuid::new_v4());
+    ses_endpoint();
     let (mut config, store) = seed_fixtures(EmailStatus::Queued, Some(&email)).await;
     let table = FaultProxy::start().await;
     let table_name = config.table_name.clone().expect("the fixtures' table");
@@ -73,7 +74,7 @@ async fn mailroom() -> Mailroom {
 
 /// SES runs on its own moto (scripts/test.sh), so its sent mail reads fast.
 fn ses_endpoint() -> String {
-    std::env::var("AWS_ENDPOINT_URL_SESV2").expect("AWS_ENDPOINT_URL_SESV2 names moto's SES (run scripts/test.sh)")
+    invites_tests::moto::ses_endpoint()
 }
 
 fn queued_event() -> Value {

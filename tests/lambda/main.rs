@@ -1,29 +1,39 @@
 //! The Lambda side of the service: every function's sample events (events/) run through
-//! that function's handler against DynamoDB (moto); every operation has its function
-//! crate, its events and its template resource; the template's routes are the route
-//! table's, its policies are least-privilege, and its table is the code's table; and the
-//! stream-driven mailer (mailer.rs).
+//! that function's handler against DynamoDB (moto), seeded as `invites-local
+//! seed-fixtures` seeds them; template.yaml against the code (template.rs); the local
+//! loops' configuration, cargo lambda watch's and sam local's (local_loops.rs); the
+//! stream-driven mailer (mailer.rs); the docs' links staying in the repository
+//! (docs.rs); API Gateway's authorizer claims (gateway.rs); secrets from SSM and Secrets
+//! Manager (secrets.rs); and the Powertools log keys, cold starts and levels
+//! (telemetry.rs).
 
+mod docs;
 mod gateway;
+mod local_loops;
 mod mailer;
 mod secrets;
 mod telemetry;
+mod template;
 
-use std::collections::{BTreeMap, BTreeSet};
+pub(crate) use template::{resources_of_type, template, text};
+
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::{Duration, Utc};
+use chrono::Utc;
+use invites_local::fixtures::Fixtures;
 use invites_shared::config::{Config, DEVELOPMENT_JWT_SECRET};
-use invites_shared::domain::{EmailAddress, EmailStatus, Invite, InviteId, InviteToken, NewInvite, TenantId, UserId};
-use invites_shared::dynamo::{self, DynamoStore, LIST_INDEXES, PARTITION_KEY, SORT_KEY, TENANT_KEY, TTL_ATTRIBUTE};
+use invites_shared::domain::EmailStatus;
+use invites_shared::dynamo::{self, DynamoStore, STREAM_VIEW_TYPE};
 use invites_shared::email::NoSender;
 use invites_shared::http::ROUTES;
+use invites_shared::http::endpoints::GetUserInvite;
+use invites_shared::http::openapi::openapi_json;
 use invites_shared::lambda::Function;
 use invites_shared::operation::Operation;
-use invites_shared::store::InviteStore;
+use lambda_http::RequestExt;
 use serde_json::Value;
-use yaml_serde::Value as Yaml;
 
 pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
@@ -60,7 +70,8 @@ pub(crate) async fn function_with_fixtures(operation: Operation, vars: &[(&str, 
 }
 
 /// A fresh table holding the fixture invites (the first one addressed to `email` when
-/// given), with their email in `email_status`; and the functions' configuration for it.
+/// given), with their email in `email_status`, seeded as `invites-local seed-fixtures`
+/// seeds them; and the functions' configuration for it.
 pub(crate) async fn seed_fixtures(email_status: EmailStatus, email: Option<&str>) -> (Config, Arc<DynamoStore>) {
     seed_fixtures_with(email_status, email, &[("INVITES_JWT_SECRET", DEVELOPMENT_JWT_SECRET)]).await
 }
@@ -71,41 +82,14 @@ pub(crate) async fn seed_fixtures_with(
     email: Option<&str>,
     vars: &[(&str, &str)],
 ) -> (Config, Arc<DynamoStore>) {
-    // Never against a real account: moto, or stop here.
-    invites_tests::moto_endpoint();
-    let fixtures = read_json(&root().join("events/fixtures.json"));
     let table = format!("invites-events-{}", uuid::Uuid::new_v4());
-    let client = dynamo::client_from_env(None).await;
+    let client = invites_tests::moto::dynamodb_client().await;
     dynamo::create_table(&client, &table).await.unwrap();
     let store = DynamoStore::new(client, &table);
-    let now = Utc::now();
-    for fixture in fixtures["invites"].as_array().unwrap() {
-        let id = InviteId::parse(fixture["id"].as_str().unwrap()).unwrap();
-        let token = match fixture["token"].as_str() {
-            Some(token) => InviteToken::from_submitted(token).expect("the fixture token has our shape"),
-            None => InviteToken::generate(id),
-        };
-        assert_eq!(token.invite_id(), id, "the fixture token belongs to its invite");
-        let email = match (email, fixture["token"].is_string()) {
-            (Some(email), true) => email.to_owned(),
-            _ => fixture["email"].as_str().unwrap().to_owned(),
-        };
-        let email = EmailAddress::parse(&email).expect("the fixture email is valid");
-        let issue = NewInvite {
-            id,
-            tenant_id: TenantId::parse(fixtures["tenantId"].as_str().unwrap()).unwrap(),
-            email: &email,
-            created_by: UserId::parse(fixtures["userId"].as_str().unwrap()).unwrap(),
-            token_hash: token.hash(),
-            email_status,
-            expires_at: now + Duration::days(7),
-        };
-        let invite = Invite {
-            roles: vec!["content-creator".into()],
-            ..Invite::issued(issue, now)
-        };
-        store.insert(&invite, now).await.unwrap();
-    }
+    Fixtures::load()
+        .seed(&store, email_status, email, Utc::now())
+        .await
+        .unwrap();
     let mut vars: BTreeMap<&str, String> = vars.iter().map(|(k, v)| (*k, v.to_string())).collect();
     vars.insert("INVITES_TABLE_NAME", table);
     let config = Config::from_lookup(|name| vars.get(name).cloned(), None).unwrap();
@@ -113,10 +97,11 @@ pub(crate) async fn seed_fixtures_with(
 }
 
 pub(crate) fn event(operation: Operation, kind: &str) -> lambda_http::Request {
-    let path = root()
-        .join("events")
-        .join(operation.function_crate())
-        .join(format!("{kind}.json"));
+    event_of(operation.function_crate(), kind)
+}
+
+fn event_of(function: &str, kind: &str) -> lambda_http::Request {
+    let path = root().join("events").join(function).join(format!("{kind}.json"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     lambda_http::request::from_str(&text)
         .unwrap_or_else(|e| panic!("{} is not an API Gateway event: {e}", path.display()))
@@ -196,237 +181,56 @@ async fn a_function_serves_only_its_own_route() {
     }
 }
 
-pub(crate) fn template() -> Yaml {
-    let text = std::fs::read_to_string(root().join("template.yaml")).unwrap();
-    yaml_serde::from_str(&text).expect("template.yaml is YAML")
-}
-
-pub(crate) fn resources_of_type<'a>(template: &'a Yaml, kind: &str) -> Vec<(&'a str, &'a Yaml)> {
-    template["Resources"]
-        .as_mapping()
-        .unwrap()
-        .iter()
-        .filter(|(_, r)| r["Type"].as_str() == Some(kind))
-        .map(|(name, r)| (name.as_str().unwrap(), r))
-        .collect()
-}
-
-pub(crate) fn text(value: &Yaml) -> String {
-    value
-        .as_str()
-        .map(str::to_owned)
-        .unwrap_or_else(|| format!("{value:?}"))
+#[tokio::test]
+async fn a_function_answers_its_lambda_request_id_as_x_request_id() {
+    let function = api_with_fixtures().await;
+    let mut context = lambda_http::Context::default();
+    context.request_id = "8476a536-e9f4-11e8-9739-2dfe598c3fcd".into();
+    let request = event(Operation::GetUserInvite, "success").with_lambda_context(context);
+    let response = function.handle_one::<GetUserInvite>(request).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["x-request-id"],
+        "8476a536-e9f4-11e8-9739-2dfe598c3fcd"
+    );
 }
 
 #[test]
-fn every_operation_has_its_crate_its_events_and_its_template_function() {
-    let template = template();
-    let functions = resources_of_type(&template, "AWS::Serverless::Function");
-    let mut template_routes = BTreeSet::new();
-    for (_, function) in &functions {
-        for event in function["Properties"]["Events"].as_mapping().unwrap().values() {
-            if event["Type"].as_str() == Some("HttpApi") {
-                template_routes.insert((text(&event["Properties"]["Method"]), text(&event["Properties"]["Path"])));
-            }
-        }
-    }
-    // Every route of the table, and HEAD beside each GET.
-    let contract_routes: BTreeSet<(String, String)> = ROUTES
-        .iter()
-        .flat_map(|r| {
-            let head = (r.method == lambda_http::http::Method::GET).then(|| ("HEAD".to_owned(), r.path.to_owned()));
-            std::iter::once((r.method.to_string(), r.path.to_owned())).chain(head)
-        })
-        .collect();
-    assert_eq!(
-        template_routes, contract_routes,
-        "the template's routes are the route table's"
+fn the_api_description_event_runs_through_its_function() {
+    let json = openapi_json().unwrap();
+    let response = invites_shared::lambda::handle_openapi_document(&json, event_of("openapi-document", "success"));
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let served: Value = serde_json::from_slice(response.body().as_ref()).unwrap();
+    assert_eq!(served, serde_json::from_slice::<Value>(&json).unwrap());
+    assert!(
+        matches!(response.body(), lambda_http::Body::Text(_)),
+        "JSON goes out as text"
     );
 
-    for operation in operations() {
-        let name = operation.function_crate();
-        let manifest = std::fs::read_to_string(root().join("functions").join(name).join("Cargo.toml"))
-            .unwrap_or_else(|_| panic!("functions/{name} has no crate"));
-        assert!(manifest.contains(&format!("name = \"{name}\"")));
-        let main = std::fs::read_to_string(root().join("functions").join(name).join("src/main.rs")).unwrap();
-        // The endpoint type of the same name, whose route `a_function_serves_only_its_own_route` checks.
-        assert!(
-            main.contains(&format!("lambda::run::<{operation:?}>()")),
-            "functions/{name} serves {operation:?}"
-        );
-        for kind in ["success", "error"] {
-            assert!(
-                root().join("events").join(name).join(format!("{kind}.json")).is_file(),
-                "events/{name}/{kind}.json"
-            );
-        }
-        let serving: Vec<_> = functions
-            .iter()
-            .filter(|(_, f)| f["Metadata"]["BuildProperties"]["Binary"].as_str() == Some(name))
-            .collect();
-        assert_eq!(serving.len(), 1, "one template function builds {name}");
-        let route = ROUTES.iter().find(|r| r.operation == operation).unwrap();
-        let (_, function) = serving[0];
-        let events: Vec<_> = function["Properties"]["Events"]
-            .as_mapping()
-            .unwrap()
-            .values()
-            .collect();
-        assert!(
-            events
-                .iter()
-                .any(|e| text(&e["Properties"]["Method"]) == route.method.as_str()
-                    && text(&e["Properties"]["Path"]) == route.path),
-            "{name} is wired to {} {}",
-            route.method,
-            route.path
-        );
-        assert_eq!(function["Metadata"]["BuildMethod"].as_str(), Some("rust-cargolambda"));
-    }
+    let (mut parts, body) = event_of("openapi-document", "success").into_parts();
+    parts.method = lambda_http::http::Method::POST;
+    let response =
+        invites_shared::lambda::handle_openapi_document(&json, lambda_http::Request::from_parts(parts, body));
+    assert_eq!(response.status(), 405);
 }
 
-/// The statements of one of a function's policies: an inline document's, or those of
-/// the template's managed policy it attaches (`!If [cond, !Ref Policy, !Ref AWS::NoValue]`),
-/// each conditional statement taken as granted.
-fn statements<'a>(template: &'a Yaml, policy: &'a Yaml) -> Vec<&'a Yaml> {
-    let listed = match gateway::tagged(policy) {
-        Some((tag, args)) if tag == "If" => {
-            let (_, name) = gateway::tagged(&args[1]).expect("a managed policy of the template");
-            &template["Resources"][name.as_str().unwrap()]["Properties"]["PolicyDocument"]["Statement"]
-        }
-        _ => &policy["Statement"],
-    };
-    listed
-        .as_sequence()
-        .expect("a list of statements")
-        .iter()
-        .map(|s| match gateway::tagged(s) {
-            Some((tag, args)) if tag == "If" => &args[1],
-            _ => s,
-        })
-        .collect()
-}
-
-/// Every action a function's policies allow.
-fn allowed_actions(template: &Yaml, function: &Yaml) -> BTreeSet<String> {
-    let mut actions = BTreeSet::new();
-    for policy in function["Properties"]["Policies"].as_sequence().unwrap() {
-        for statement in statements(template, policy) {
-            match &statement["Action"] {
-                Yaml::Sequence(list) => actions.extend(list.iter().map(text)),
-                single => {
-                    actions.insert(text(single));
-                }
-            }
-        }
-    }
-    actions
-}
-
-#[test]
-fn read_only_functions_cannot_write_and_only_the_mailer_may_email() {
-    let template = template();
-    let functions = resources_of_type(&template, "AWS::Serverless::Function");
-    let by_binary = |name: &str| {
-        functions
-            .iter()
-            .find(|(_, f)| f["Metadata"]["BuildProperties"]["Binary"].as_str() == Some(name))
-            .map(|(_, f)| allowed_actions(&template, f))
-            .unwrap()
-    };
-    for read_only in ["get-user-invite", "list-user-invites", "check-user-invite-token"] {
-        let actions = by_binary(read_only);
-        for action in &actions {
-            assert!(
-                // Reads of the table, and of the secrets the function verifies tokens
-                // and signs cursors with.
-                [
-                    "dynamodb:GetItem",
-                    "dynamodb:Query",
-                    "dynamodb:DescribeTable",
-                    "ssm:GetParameter",
-                    "secretsmanager:GetSecretValue"
-                ]
-                .contains(&action.as_str()),
-                "{read_only} may {action}"
-            );
-        }
-    }
-    // Only the mailer sends email; the API functions only queue it.
-    let binaries = operations()
-        .into_iter()
-        .map(|o| o.function_crate())
-        .chain(["invite-mailer"]);
-    for binary in binaries {
-        let actions = by_binary(binary);
-        assert!(actions.iter().all(|a| a != "*" && !a.ends_with(":*")), "{actions:?}");
-        assert_eq!(
-            actions.contains("ses:SendEmail"),
-            binary == "invite-mailer",
-            "{binary}: {actions:?}"
-        );
-    }
-}
-
-/// An index as (name, key schema, projection type).
-type IndexShape = (String, Vec<(String, String)>, String);
-
-#[test]
-fn the_template_declares_the_table_the_code_creates() {
-    let template = template();
-    let table = &template["Resources"]["InvitesTable"]["Properties"];
-    let pairs = |list: &Yaml, a: &str, b: &str| -> Vec<(String, String)> {
-        list.as_sequence()
-            .unwrap()
-            .iter()
-            .map(|e| (text(&e[a]), text(&e[b])))
-            .collect()
-    };
-    assert_eq!(
-        pairs(&table["KeySchema"], "AttributeName", "KeyType"),
-        vec![(PARTITION_KEY.into(), "HASH".into()), (SORT_KEY.into(), "RANGE".into())]
+/// The stream the mailer runs on exists on a table `create-table` (and `seed-fixtures`)
+/// made, as on the template's: locally the mailer's stream path can run too.
+#[tokio::test]
+async fn the_table_the_code_creates_has_the_templates_stream() {
+    let client = invites_tests::moto::dynamodb_client().await;
+    let table = format!("invites-stream-{}", uuid::Uuid::new_v4());
+    assert!(dynamo::create_table(&client, &table).await.unwrap());
+    let described = client.describe_table().table_name(&table).send().await.unwrap();
+    let description = described.table().unwrap();
+    let stream = description.stream_specification().expect("the table has a stream");
+    assert!(stream.stream_enabled());
+    assert_eq!(stream.stream_view_type().unwrap().as_str(), STREAM_VIEW_TYPE);
+    assert!(description.latest_stream_arn().is_some());
+    assert!(dynamo::delete_table(&client, &table).await.unwrap());
+    assert!(
+        !dynamo::delete_table(&client, &table).await.unwrap(),
+        "a second delete finds nothing"
     );
-    let mut attributes: BTreeSet<(String, String)> = [PARTITION_KEY, SORT_KEY, TENANT_KEY]
-        .iter()
-        .map(|a| (a.to_string(), "S".to_owned()))
-        .collect();
-    attributes.extend(LIST_INDEXES.iter().map(|i| (i.sort_key.to_owned(), "S".to_owned())));
-    let declared: BTreeSet<_> = pairs(&table["AttributeDefinitions"], "AttributeName", "AttributeType")
-        .into_iter()
-        .collect();
-    assert_eq!(declared, attributes);
-    let indexes: Vec<IndexShape> = table["GlobalSecondaryIndexes"]
-        .as_sequence()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            (
-                text(&i["IndexName"]),
-                pairs(&i["KeySchema"], "AttributeName", "KeyType"),
-                text(&i["Projection"]["ProjectionType"]),
-            )
-        })
-        .collect();
-    let expected: Vec<_> = LIST_INDEXES
-        .iter()
-        .map(|i| {
-            (
-                i.name.to_owned(),
-                vec![
-                    (TENANT_KEY.to_owned(), "HASH".to_owned()),
-                    (i.sort_key.to_owned(), "RANGE".to_owned()),
-                ],
-                "ALL".to_owned(),
-            )
-        })
-        .collect();
-    assert_eq!(indexes, expected);
-    assert_eq!(text(&table["TimeToLiveSpecification"]["AttributeName"]), TTL_ATTRIBUTE);
-    assert_eq!(table["TimeToLiveSpecification"]["Enabled"].as_bool(), Some(true));
-    assert_eq!(text(&table["BillingMode"]), "PAY_PER_REQUEST");
-    assert_eq!(
-        table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"].as_bool(),
-        Some(true)
-    );
-    assert_eq!(table["SSESpecification"]["SSEEnabled"].as_bool(), Some(true));
 }

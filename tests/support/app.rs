@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::Duration;
+use invites_local::cors::CorsOrigins;
 use invites_local::listener::ServerLimits;
 use invites_local::{LocalOptions, RunningServer};
 use invites_shared::auth::Claims;
@@ -92,7 +93,7 @@ pub async fn spawn_app_signed_by(key: TestKey) -> TestApp {
 /// front of the moto server at `AWS_ENDPOINT_URL`).
 pub async fn spawn_app_on_dynamodb(endpoint: &str) -> TestApp {
     let table = format!("invites-test-{}", Uuid::new_v4());
-    let client = invites_shared::dynamo::client_from_env(Some(&moto_endpoint())).await;
+    let client = crate::moto::dynamodb_client().await;
     invites_shared::dynamo::create_table(&client, &table)
         .await
         .expect("the test table is created");
@@ -117,6 +118,7 @@ pub async fn start_error(vars: &[(&str, &str)]) -> String {
         clock: Arc::new(ManualClock::starting_now()),
         dynamodb_endpoint: None,
         limits: ServerLimits::default(),
+        cors: CorsOrigins::default(),
     };
     match invites_local::start(options).await {
         Ok(server) => {
@@ -160,6 +162,7 @@ impl TestApp {
     pub async fn start(&mut self) {
         let vars = self.vars.clone();
         let config = Config::from_lookup(|name| vars.get(name).cloned(), None).expect("test configuration");
+        let cors = CorsOrigins::from_lookup(|name| vars.get(name).cloned()).expect("test CORS origins");
         let options = LocalOptions {
             listen: "127.0.0.1:0".into(),
             data_dir: self.data_dir.path().to_path_buf(),
@@ -167,6 +170,7 @@ impl TestApp {
             clock: self.clock.clone(),
             dynamodb_endpoint: self.dynamodb_endpoint.clone(),
             limits: self.limits,
+            cors,
         };
         let server = invites_local::start(options).await.expect("the server starts");
         self.address = format!("http://{}", server.addr);

@@ -9,7 +9,7 @@ pub mod jwks;
 pub mod keys;
 pub mod logs;
 mod mail;
-mod moto;
+pub mod moto;
 pub mod proxy;
 
 pub use answers::*;

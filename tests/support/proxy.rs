@@ -62,7 +62,7 @@ pub struct FaultProxy {
 impl FaultProxy {
     /// A proxy in front of the moto server at `AWS_ENDPOINT_URL`.
     pub async fn start() -> Self {
-        Self::start_for(crate::moto_endpoint()).await
+        Self::start_for(crate::moto::dynamodb_endpoint()).await
     }
 
     /// A proxy in front of `upstream`.

@@ -17,7 +17,8 @@ use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 pub use item::{EXPIRED_RETENTION_DAYS, invite_id_of_partition_key};
 pub use store::DynamoStore;
 pub use table::{
-    LIST_INDEXES, ListIndex, PARTITION_KEY, SORT_KEY, TENANT_KEY, TTL_ATTRIBUTE, create_table, list_index,
+    LIST_INDEXES, ListIndex, PARTITION_KEY, SORT_KEY, STREAM_VIEW_TYPE, TENANT_KEY, TTL_ATTRIBUTE, create_table,
+    delete_table, list_index,
 };
 
 use crate::store::StoreError;

@@ -1,10 +1,10 @@
 //! The one definition of the table: the code creates it from this, and a test proves
-//! `template.yaml` declares the same keys, indexes and TTL attribute.
+//! `template.yaml` declares the same keys, indexes, TTL attribute and stream.
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
-    ScalarAttributeType, TimeToLiveSpecification,
+    ScalarAttributeType, StreamSpecification, StreamViewType, TimeToLiveSpecification,
 };
 
 use crate::domain::SortField;
@@ -17,6 +17,9 @@ pub const SORT_KEY: &str = "sk";
 pub const TTL_ATTRIBUTE: &str = "ttl";
 /// The partition key of every list index: the invite's tenant.
 pub const TENANT_KEY: &str = "tenant_key";
+/// What the table's stream carries: the new image, where the mailer reads `mail_state`
+/// (the template filters the stream on it, so the mailer only sees queued emails).
+pub const STREAM_VIEW_TYPE: &str = "NEW_IMAGE";
 
 pub struct ListIndex {
     pub name: &'static str,
@@ -73,7 +76,7 @@ fn string_attribute(name: &str) -> AttributeDefinition {
         .expect("an attribute definition has its fields")
 }
 
-/// Creates the table (on-demand, with its indexes and TTL) unless it exists.
+/// Creates the table (on-demand, with its indexes, stream and TTL) unless it exists.
 /// Returns whether it created it.
 pub async fn create_table(client: &Client, table: &str) -> Result<bool, StoreError> {
     match client.describe_table().table_name(table).send().await {
@@ -91,7 +94,14 @@ pub async fn create_table(client: &Client, table: &str) -> Result<bool, StoreErr
         .key_schema(key(SORT_KEY, KeyType::Range))
         .attribute_definitions(string_attribute(PARTITION_KEY))
         .attribute_definitions(string_attribute(SORT_KEY))
-        .attribute_definitions(string_attribute(TENANT_KEY));
+        .attribute_definitions(string_attribute(TENANT_KEY))
+        .stream_specification(
+            StreamSpecification::builder()
+                .stream_enabled(true)
+                .stream_view_type(StreamViewType::from(STREAM_VIEW_TYPE))
+                .build()
+                .expect("a stream specification has its fields"),
+        );
     for index in &LIST_INDEXES {
         request = request
             .attribute_definitions(string_attribute(index.sort_key))
@@ -120,4 +130,19 @@ pub async fn create_table(client: &Client, table: &str) -> Result<bool, StoreErr
         .await
         .map_err(super::sdk_error)?;
     Ok(true)
+}
+
+/// Deletes the table if it exists (for `invites-local seed-fixtures`, which starts a
+/// local emulator's table afresh). Returns whether it existed.
+pub async fn delete_table(client: &Client, table: &str) -> Result<bool, StoreError> {
+    match client.delete_table().table_name(table).send().await {
+        Ok(_) => Ok(true),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_resource_not_found_exception()) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(super::sdk_error(e)),
+    }
 }

@@ -5,7 +5,9 @@
 //! [`Api::handle_one`], so it instantiates (and links) that handler only, while the
 //! local server serves them all with [`Api::handle`].
 
+pub mod cors;
 pub mod endpoints;
+pub mod openapi;
 pub mod problem;
 pub mod routes;
 
@@ -29,6 +31,8 @@ use crate::service::{InviteError, InviteService};
 use crate::telemetry::REQUEST_TARGET;
 
 pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
+/// The response header that carries the request's id, as in its log line.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
 /// The id of one request, for its log line: put into the request's extensions by the
 /// caller of [`Api::handle`] (the Lambda request id; a fresh UUID in `invites-local`).
