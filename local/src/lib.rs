@@ -1,8 +1,11 @@
 //! `invites-local`: every route of the API on one port, with an embedded store that
 //! survives restarts and an `.eml` outbox, so the whole service runs with no AWS.
 
+pub mod clock;
+pub mod dev_token;
 pub mod outbox;
 pub mod store;
+pub mod web;
 
 use std::io;
 use std::net::SocketAddr;
@@ -181,8 +184,9 @@ impl DeliveryWorker {
 
 /// Opens the store (DynamoDB when `INVITES_TABLE_NAME` is set, else the embedded one
 /// under the data folder) and the mailer (SES when `INVITES_SENDER_EMAIL` is set, else
-/// the outbox), starts the mail worker, and starts serving every route of the API and
-/// the API description at `GET /openapi.json`.
+/// the outbox), starts the mail worker, and starts serving every route of the API, the
+/// API description at `GET /openapi.json`, the browser pages (`/`, `/accept-invite`) and,
+/// with the development secret only, `POST /dev/token`.
 pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
     let spec = Bytes::from(serde_json::to_vec(&openapi_json().map_err(StartError::Config)?).expect("JSON serializes"));
     let data_dir = &options.data_dir;
@@ -241,13 +245,16 @@ pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
         addr: options.listen.clone(),
         source,
     })?;
-    let app = Router::new()
+    let mut app = Router::new()
         .route(
             OPENAPI_JSON_PATH,
             get(move || std::future::ready(openapi_response(spec.clone()))).fallback(openapi_method_not_allowed),
         )
-        .fallback(serve)
-        .with_state(api);
+        .merge(web::routes());
+    if let Some(dev) = dev_token::routes(config) {
+        app = app.merge(dev);
+    }
+    let app = app.fallback(serve).with_state(api);
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
