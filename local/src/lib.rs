@@ -1,12 +1,15 @@
 //! `invites-local`: every route of the API on one port, with an embedded store that
 //! survives restarts and an `.eml` outbox, so the whole service runs with no AWS.
 
+pub mod clock;
 pub mod cors;
+pub mod dev_token;
 pub mod docs;
 pub mod fixtures;
 pub mod listener;
 pub mod outbox;
 pub mod store;
+pub mod web;
 
 use std::io;
 use std::net::SocketAddr;
@@ -183,7 +186,9 @@ impl DeliveryWorker {
 /// Opens the store (DynamoDB when `INVITES_TABLE_NAME` is set, else the embedded one
 /// under the data folder) and the mailer (SES when `INVITES_SENDER_EMAIL` is set, else
 /// the outbox), starts the mail worker, and starts serving every route of the API, the
-/// API description at `GET /openapi.json` and Swagger UI over it at `GET /docs`.
+/// API description at `GET /openapi.json`, Swagger UI over it at `GET /docs`, the
+/// browser pages (`/`, `/accept-invite`) and, with the development secret only,
+/// `POST /dev/token`.
 pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
     refuse_development_secret_beyond_this_machine(&options).await?;
     let spec = openapi_json().map_err(StartError::Config)?;
@@ -265,11 +270,14 @@ pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
             any(move |method: http::Method| std::future::ready(openapi_response(&method, &spec).map(Body::from))),
         )
         .merge(docs::routes())
-        .fallback(serve)
-        .with_state(Served {
-            api,
-            body_timeout: options.limits.body_timeout,
-        });
+        .merge(web::routes());
+    if let Some(dev) = dev_token::routes(config) {
+        app = app.merge(dev);
+    }
+    let mut app = app.fallback(serve).with_state(Served {
+        api,
+        body_timeout: options.limits.body_timeout,
+    });
     if let Some(cors) = options.cors.layer() {
         app = app.layer(cors);
     }

@@ -10,6 +10,10 @@
 //!                                    fixtures the sample events in events/ act on
 //! invites-local outbox [--last-token] list the outbox's emails and their accept links
 //! ```
+//!
+//! Serving, it also answers `GET /` (the developer console), `GET /accept-invite` (the
+//! page emailed links open) and, with the development secret only, `POST /dev/token`.
+//! `INVITES_LOCAL_CLOCK_OFFSET_HOURS` moves its clock, to see invites expire.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,15 +21,18 @@ use std::sync::Arc;
 
 use invites_local::cors::CorsOrigins;
 use invites_local::fixtures::Fixtures;
+use invites_local::clock::{CLOCK_OFFSET_VARIABLE, OffsetClock};
+use invites_local::dev_token::DEV_TOKEN_PATH;
 use invites_local::{DEFAULT_DATA_DIR, DEFAULT_LISTEN, LocalOptions};
 use invites_shared::auth::{Claims, issue_hs256_token};
-use invites_shared::clock::SystemClock;
+use invites_shared::clock::{Clock, SystemClock};
 use invites_shared::config::{Config, DEVELOPMENT_JWT_SECRET, JwtKey};
 use invites_shared::domain::EmailStatus;
 use invites_shared::secrets::{self, Secret};
 
 const USAGE: &str = "usage:
-  invites-local                     serve the API (INVITES_LISTEN, INVITES_DATA_DIR)
+  invites-local                     serve the API and its console (INVITES_LISTEN, INVITES_DATA_DIR;
+                                    INVITES_LOCAL_CLOCK_OFFSET_HOURS moves the clock, for development)
   invites-local create-table        create the DynamoDB table INVITES_TABLE_NAME if missing
   invites-local seed-fixtures [--queued]
                                     delete and recreate the table INVITES_TABLE_NAME on the
@@ -85,17 +92,26 @@ async fn serve() -> Result<(), String> {
     let data_dir = PathBuf::from(env_or("INVITES_DATA_DIR", DEFAULT_DATA_DIR));
     let table = config.table_name.clone();
     let cors = CorsOrigins::from_lookup(|name| std::env::var(name).ok())?;
+    let offset = std::env::var(CLOCK_OFFSET_VARIABLE).ok().filter(|v| !v.is_empty());
+    let clock: Arc<dyn Clock> = match &offset {
+        Some(hours) => Arc::new(OffsetClock::parse(hours)?),
+        None => Arc::new(SystemClock),
+    };
     let options = LocalOptions {
         listen: env_or("INVITES_LISTEN", DEFAULT_LISTEN),
         data_dir: data_dir.clone(),
         config,
-        clock: Arc::new(SystemClock),
+        clock,
         dynamodb_endpoint: None,
         limits: Default::default(),
         cors: cors.clone(),
     };
     let server = invites_local::start(options).await.map_err(|e| e.to_string())?;
     println!("User Invites API listening on http://{}", server.addr);
+    println!(
+        "  console:     http://{}/ (accept page: /accept-invite?token=...)",
+        server.addr
+    );
     match &table {
         Some(table) => println!("  storage:     DynamoDB table {table}"),
         None => println!("  data folder: {}", data_dir.display()),
@@ -113,6 +129,10 @@ async fn serve() -> Result<(), String> {
     }
     if development_secret {
         println!("  JWT secret:  {DEVELOPMENT_JWT_SECRET} (HS256, development only; set INVITES_JWT_SECRET to change)");
+        println!("  dev tokens:  POST {DEV_TOKEN_PATH} (only with the development secret)");
+    }
+    if let Some(hours) = offset {
+        println!("  clock:       shifted by {hours} hours ({CLOCK_OFFSET_VARIABLE}, development only)");
     }
     println!("  get a token: invites-local token --sub $(uuidgen) --tenant $(uuidgen)");
     println!("  stop:        Ctrl-C");

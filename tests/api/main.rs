@@ -22,6 +22,7 @@ mod lifecycle;
 mod list;
 mod observability;
 mod openapi;
+mod pages;
 mod persistence;
 mod public_keys;
 mod races;

@@ -5,7 +5,9 @@ use invites_shared::domain::InviteToken;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, assert_no_secrets, b64url, json_of, problem, spawn_app};
+use crate::helpers::{
+    TestApp, assert_no_secrets, b64url, json_of, problem, spawn_app, token_answer, unknown_token_answer,
+};
 
 async fn invited(app: &TestApp, email: &str) -> (Value, String) {
     let invite = app.invite(email).await;
@@ -164,11 +166,7 @@ async fn unknown_or_garbage_tokens_are_token_invalid() {
     ] {
         let p = problem(app.accept_as_anyone(&token).await, 404, "TOKEN_INVALID").await;
         assert!(!p.to_string().contains(&token), "the token is not echoed");
-        assert_eq!(
-            app.check(&token).await,
-            json!({ "isValid": false, "isExpired": false, "email": null }),
-            "{token}"
-        );
+        assert_eq!(app.check(&token).await, unknown_token_answer(), "{token}");
     }
     assert_eq!(app.fetch(&invite["id"]).await["status"], "pending");
     assert_eq!(app.check(&real).await["isValid"], true);
@@ -177,7 +175,7 @@ async fn unknown_or_garbage_tokens_are_token_invalid() {
 #[tokio::test]
 async fn accepting_twice_is_a_conflict() {
     let app = spawn_app().await;
-    let (_, token) = invited(&app, "twice@example.com").await;
+    let (invite, token) = invited(&app, "twice@example.com").await;
     let first = Uuid::new_v4();
     json_of(app.accept(&app.token_for(first, None, false), &token).await, 200).await;
     problem(app.accept_as_anyone(&token).await, 409, "INVITE_ALREADY_ACCEPTED").await;
@@ -189,7 +187,8 @@ async fn accepting_twice_is_a_conflict() {
     .await;
     assert_eq!(
         app.check(&token).await,
-        json!({ "isValid": false, "isExpired": false, "email": "twice@example.com" })
+        token_answer(&invite, "accepted"),
+        "an accept page can say the invite was accepted already"
     );
 }
 
@@ -202,7 +201,8 @@ async fn accepting_a_canceled_invite_is_gone() {
     assert_eq!(app.fetch(&invite["id"]).await["status"], "canceled");
     assert_eq!(
         app.check(&token).await,
-        json!({ "isValid": false, "isExpired": false, "email": "gone@example.com" })
+        token_answer(&invite, "canceled"),
+        "an accept page can say the invite was canceled"
     );
 }
 
@@ -225,10 +225,7 @@ async fn check_token_reports_a_valid_token_and_consumes_nothing() {
     let app = spawn_app().await;
     let (invite, token) = invited(&app, "Check.Me@Example.com").await;
     for _ in 0..3 {
-        assert_eq!(
-            app.check(&token).await,
-            json!({ "isValid": true, "isExpired": false, "email": "Check.Me@Example.com" })
-        );
+        assert_eq!(app.check(&token).await, token_answer(&invite, "pending"));
     }
     let after = app.fetch(&invite["id"]).await;
     assert_eq!(after, invite, "checking changes nothing");
@@ -236,12 +233,54 @@ async fn check_token_reports_a_valid_token_and_consumes_nothing() {
 }
 
 #[tokio::test]
-async fn check_token_answers_exactly_three_fields() {
+async fn check_token_tells_the_holder_what_accepting_means_and_nothing_more() {
     let app = spawn_app().await;
-    let (_, token) = invited(&app, "three@example.com").await;
+    let sent = json_of(
+        app.send(
+            &app.user_token(),
+            app.tenant,
+            json!([{
+                "email": "holder@example.com", "firstName": "Private", "lastName": "Name",
+                "roles": ["editor", "viewer"], "data": { "secret": "internal" },
+            }]),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let invite = sent["success"][0].clone();
+    let token = app.tokens_to("holder@example.com").await.remove(0);
     let answer = app.check(&token).await;
-    let keys: Vec<&String> = answer.as_object().unwrap().keys().collect();
-    assert_eq!(keys.len(), 3, "{answer}");
+    assert_eq!(answer["roles"], json!(["editor", "viewer"]));
+    assert_eq!(answer["tenantId"], app.tenant.to_string());
+    assert_eq!(answer["expiresAt"], invite["expiresAt"]);
+    assert_eq!(answer["status"], "pending");
+    // Exactly these fields: never the invite's id, names, data or anyone's user id.
+    let mut keys: Vec<&str> = answer.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "createdByName",
+            "email",
+            "expiresAt",
+            "isExpired",
+            "isValid",
+            "roles",
+            "status",
+            "tenantId",
+            "tenantName",
+        ],
+        "{answer}"
+    );
+    for private in [
+        "Private",
+        "internal",
+        invite["id"].as_str().unwrap(),
+        &app.user.to_string(),
+    ] {
+        assert!(!answer.to_string().contains(private), "{private} leaked: {answer}");
+    }
 }
 
 #[tokio::test]

@@ -110,3 +110,30 @@ pub fn assert_no_secrets(value: &Value) {
         _ => {}
     }
 }
+
+/// What check-token answers for a token that is not current (unknown, garbled, or
+/// replaced by a resend): two `false`s, and nothing about any invite.
+pub fn unknown_token_answer() -> Value {
+    json!({
+        "isValid": false, "isExpired": false, "email": null, "status": null, "roles": null,
+        "expiresAt": null, "tenantId": null, "tenantName": null, "createdByName": null,
+    })
+}
+
+/// What check-token answers for the current token of `invite` (as the API returned
+/// it) whose status is now `status`: what the token's holder may know, no more.
+pub fn token_answer(invite: &Value, status: &str) -> Value {
+    let or_null = |field: &str| invite.get(field).cloned().unwrap_or(Value::Null);
+    json!({
+        "isValid": status == "pending",
+        "isExpired": status == "expired",
+        "email": invite["email"],
+        "status": status,
+        "roles": invite["roles"],
+        "expiresAt": invite["expiresAt"],
+        "tenantId": invite["tenantId"],
+        // Display names the invite carries (none yet); check-token must pass them on.
+        "tenantName": or_null("tenantName"),
+        "createdByName": or_null("createdByName"),
+    })
+}

@@ -57,8 +57,28 @@ describe("an invite's whole life", () => {
     johnToken = await server.acceptToken(johnInvite.id);
     const janeToken = await server.acceptToken(janeInvite.id);
     assert.ok([johnToken, janeToken].includes(server.lastTokenFromCli()));
-    assert.deepEqual(await client.checkUserInviteToken(johnToken), { isValid: true, isExpired: false, email: john.email });
-    assert.deepEqual(await client.checkUserInviteToken("no-such-token"), { isValid: false, isExpired: false, email: null });
+    assert.deepEqual(await client.checkUserInviteToken(johnToken), {
+      isValid: true,
+      isExpired: false,
+      email: john.email,
+      status: "pending",
+      roles: ["content-creator"],
+      expiresAt: johnInvite.expiresAt,
+      tenantId: tenant,
+      tenantName: null,
+      createdByName: null,
+    });
+    assert.deepEqual(await client.checkUserInviteToken("no-such-token"), {
+      isValid: false,
+      isExpired: false,
+      email: null,
+      status: null,
+      roles: null,
+      expiresAt: null,
+      tenantId: null,
+      tenantName: null,
+      createdByName: null,
+    });
   });
 
   test("userInvite({ id }) reads it, and says the email was sent", async () => {
@@ -120,8 +140,12 @@ describe("an invite's whole life", () => {
     assert.equal(accepted.status, "accepted");
     assert.equal(accepted.acceptedByUserId, john.userId);
     assert.equal((await client.asUser(admin).userInvite({ id: johnInvite.id })).status, "accepted");
-    // The token is still the invite's (so it tells its email), but no longer valid.
-    assert.deepEqual(await client.checkUserInviteToken(johnToken), { isValid: false, isExpired: false, email: john.email });
+    // The token is still the invite's (so it tells what became of it), but no longer valid.
+    const checked = await client.checkUserInviteToken(johnToken);
+    assert.deepEqual(
+      { isValid: checked.isValid, isExpired: checked.isExpired, email: checked.email, status: checked.status },
+      { isValid: false, isExpired: false, email: john.email, status: "accepted" },
+    );
   });
 
   test("cancelUserInvite cancels a pending invite", async () => {

@@ -3,16 +3,48 @@
 use serde::{Deserialize, Serialize};
 
 use super::{InviteError, InviteService};
-use crate::domain::{Caller, EffectiveStatus, FieldError, InviteId, InviteToken, InviteView, Refusal};
+use chrono::{DateTime, Utc};
+
+use crate::domain::{Caller, EffectiveStatus, FieldError, InviteId, InviteToken, InviteView, Refusal, TenantId};
 use crate::requests::ListParams;
 use crate::store::{ListQuery, PageStart};
 
+/// What the holder of an invite token may know about its invite: enough for an accept
+/// page to say who invites them, into which tenant, with which roles and until when,
+/// and whether the invite is still open. Every field but the two flags is `null` for a
+/// token that is not current (unknown, garbled, or replaced by a resend), so an unknown
+/// token reveals nothing. Never the invite's id, names, data or anyone's user id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckTokenResponse {
     pub is_valid: bool,
     pub is_expired: bool,
     pub email: Option<String>,
+    pub status: Option<EffectiveStatus>,
+    pub roles: Option<Vec<String>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub tenant_id: Option<TenantId>,
+    /// The tenant's display name, once invites carry one; `null` until then.
+    pub tenant_name: Option<String>,
+    /// The inviter's display name, once invites carry one; `null` until then.
+    pub created_by_name: Option<String>,
+}
+
+impl CheckTokenResponse {
+    /// The answer for a token that is not current.
+    pub fn unknown() -> Self {
+        Self {
+            is_valid: false,
+            is_expired: false,
+            email: None,
+            status: None,
+            roles: None,
+            expires_at: None,
+            tenant_id: None,
+            tenant_name: None,
+            created_by_name: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,25 +58,26 @@ pub struct ListResponse {
 impl InviteService {
     /// checkUserInviteToken: what the token's holder may know; consumes nothing.
     pub async fn check_token(&self, raw: &str) -> Result<CheckTokenResponse, InviteError> {
-        let unknown = CheckTokenResponse {
-            is_valid: false,
-            is_expired: false,
-            email: None,
-        };
         let Some(token) = InviteToken::from_submitted(raw) else {
-            return Ok(unknown);
+            return Ok(CheckTokenResponse::unknown());
         };
         let Some(invite) = self.store.get(token.invite_id()).await? else {
-            return Ok(unknown);
+            return Ok(CheckTokenResponse::unknown());
         };
         if !invite.token_hash.matches(&token) {
-            return Ok(unknown);
+            return Ok(CheckTokenResponse::unknown());
         }
         let status = invite.effective_status(self.clock.now());
         Ok(CheckTokenResponse {
             is_valid: status == EffectiveStatus::Pending,
             is_expired: status == EffectiveStatus::Expired,
             email: Some(invite.email),
+            status: Some(status),
+            roles: Some(invite.roles),
+            expires_at: Some(invite.expires_at),
+            tenant_id: Some(invite.tenant_id),
+            tenant_name: None,
+            created_by_name: None,
         })
     }
 

@@ -164,8 +164,11 @@ export interface paths {
         /**
          * Say whether an invite token is valid, consuming nothing.
          * @description Needs no JWT: the invite token is the credential. It reveals only what the
-         *     holder of the token may know: an unknown token reads
-         *     `{isValid: false, isExpired: false, email: null}`.
+         *     holder of the token may know: the invite's email, status, roles, expiry and
+         *     tenant (and the tenant's and inviter's display names, where the invite carries
+         *     them), so that an accept page can show what accepting means and say plainly
+         *     when the invite was accepted, canceled or has expired. An unknown token reads
+         *     `isValid: false`, `isExpired: false` and null everywhere else.
          */
         post: operations["checkUserInviteToken"];
         delete?: never;
@@ -365,6 +368,12 @@ export interface components {
         CheckUserInviteTokenRequest: {
             token: components["schemas"]["InviteToken"];
         };
+        /**
+         * @description What the holder of the token may know about its invite, enough for an accept
+         *     page: whom it is for, into which tenant, with which roles, until when, and
+         *     whether it is still open. For a token that is not current (unknown, garbled, or
+         *     replaced by a resend) every field but the two flags is null.
+         */
         CheckUserInviteTokenResponse: {
             /** @description The token is current and its invite pending. */
             isValid: boolean;
@@ -372,6 +381,24 @@ export interface components {
             isExpired: boolean;
             /** @description The invite's email when the token is current, else null. */
             email: string | null;
+            /** @description The invite's status when the token is current, else null. */
+            status: components["schemas"]["InviteStatus"] | null;
+            /** @description The roles the invite grants when the token is current, else null. */
+            roles: components["schemas"]["Roles"] | null;
+            /**
+             * Format: date-time
+             * @description Until when the invite can be accepted, when the token is current, else null.
+             */
+            expiresAt: string | null;
+            /**
+             * Format: uuid
+             * @description The tenant the invite is into, when the token is current, else null.
+             */
+            tenantId: string | null;
+            /** @description The tenant's display name, when the invite carries one; else null. */
+            tenantName: string | null;
+            /** @description The inviter's display name, when the invite carries one; else null. */
+            createdByName: string | null;
         };
         UpdateUserInviteRequest: {
             /**
