@@ -10,6 +10,7 @@ mod list;
 mod locale;
 mod profile;
 mod refusal;
+mod search;
 mod token;
 mod transitions;
 
@@ -23,6 +24,7 @@ pub use list::{SortField, SortOrder};
 pub use locale::Locale;
 pub use profile::{CustomData, PersonName, RoleKey, Roles};
 pub use refusal::{ErrorCode, Refusal};
+pub use search::{index_prefix, index_prefixes, search_fields, search_fold, search_matches, search_needle};
 pub use token::{InviteToken, TokenHash};
 pub use transitions::{DeliveryResult, InviteChanges, Reissue};
 
