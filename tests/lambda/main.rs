@@ -285,7 +285,13 @@ fn read_only_functions_cannot_write_and_only_the_mailer_may_email() {
         let actions = by_binary(read_only);
         for action in &actions {
             assert!(
-                ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:DescribeTable"].contains(&action.as_str()),
+                [
+                    "dynamodb:GetItem",
+                    "dynamodb:BatchGetItem",
+                    "dynamodb:Query",
+                    "dynamodb:DescribeTable"
+                ]
+                .contains(&action.as_str()),
                 "{read_only} may {action}"
             );
         }
