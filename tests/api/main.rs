@@ -12,6 +12,7 @@ mod idempotency;
 mod jwt;
 mod lifecycle;
 mod list;
+mod list_answers;
 mod observability;
 mod openapi;
 mod persistence;

@@ -95,6 +95,16 @@ pub async fn spawn_app_on_dynamodb(endpoint: &str) -> TestApp {
     .await
 }
 
+/// A server on an existing DynamoDB table (one a test filled itself), reached through
+/// `endpoint` when given.
+pub async fn spawn_app_on_table(table: &str, endpoint: Option<&str>) -> TestApp {
+    spawn(
+        vec![("INVITES_TABLE_NAME".to_owned(), table.to_owned())],
+        endpoint.map(str::to_owned),
+    )
+    .await
+}
+
 async fn spawn(vars: Vec<(String, String)>, dynamodb_endpoint: Option<String>) -> TestApp {
     // The server's warnings and errors, shown by the test runner when a test fails.
     let _ = tracing_subscriber::fmt()
@@ -202,6 +212,12 @@ impl TestApp {
         if let Some(server) = &self.server {
             server.settle().await;
         }
+    }
+
+    /// Runs the expiry sweep once (what `invites-local sweep` does), at the test's clock.
+    pub async fn sweep(&self) -> usize {
+        let server = self.server.as_ref().expect("the server runs");
+        server.sweep_expired(10_000).await.expect("the sweep runs")
     }
 
     /// The server's configuration variable `name`.

@@ -7,8 +7,10 @@ mod app;
 mod calls;
 pub mod keys;
 mod mail;
+mod population;
 pub mod proxy;
 
 pub use answers::*;
 pub use app::*;
 pub use mail::*;
+pub use population::*;

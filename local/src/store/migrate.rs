@@ -85,8 +85,8 @@ impl EmbeddedStore {
 mod tests {
     use chrono::{Duration, Utc};
     use invites_shared::domain::{
-        EffectiveStatus, EmailAddress, EmailStatus, InviteId, InviteStatus, InviteToken, NewInvite, SortField, SortOrder,
-        TenantId, UserId, search_needle,
+        EffectiveStatus, EmailAddress, EmailStatus, InviteId, InviteStatus, InviteToken, NewInvite, SortField,
+        SortOrder, TenantId, UserId, search_needle,
     };
     use invites_shared::store::{InviteStore, ListQuery, PageStart};
     use redb::{Database, TableDefinition};

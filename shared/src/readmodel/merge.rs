@@ -255,20 +255,35 @@ pub async fn count<S: ListSource>(
     let mut conts: Vec<(usize, Option<S::Cont>)> = (0..ranges.len()).map(|i| (i, None)).collect();
     let mut matched = 0u64;
     let mut read = 0usize;
+    let mut rounds = 0;
     while !conts.is_empty() && matched <= cap {
         let left = budget.saturating_sub(read);
-        if left == 0 {
+        rounds += 1;
+        if left == 0 || rounds > MAX_ROUNDS {
             return Ok((matched, false, read));
         }
-        let share = left.div_ceil(conts.len()).min(MAX_BATCH);
+        // The reads left, shared out so that together they stay within them.
+        let (base, extra) = (left / conts.len(), left % conts.len());
+        let shares: Vec<usize> = (0..conts.len())
+            .map(|k| (base + usize::from(k < extra)).min(MAX_BATCH))
+            .collect();
+        // A range the reads do not reach this round waits, still unfinished.
+        let mut next = Vec::new();
+        let mut reading: Vec<(usize, Option<S::Cont>, usize)> = Vec::new();
+        for ((i, cont), share) in conts.into_iter().zip(shares) {
+            if share == 0 {
+                next.push((i, cont));
+            } else {
+                reading.push((i, cont, share));
+            }
+        }
         let batches = futures::future::try_join_all(
-            conts
+            reading
                 .iter()
-                .map(|(i, cont)| source.read(&ranges[*i], cont.clone(), share)),
+                .map(|(i, cont, share)| source.read(&ranges[*i], cont.clone(), *share)),
         )
         .await?;
-        let mut next = Vec::new();
-        for ((i, _), batch) in conts.into_iter().zip(batches) {
+        for ((i, _, _), batch) in reading.into_iter().zip(batches) {
             read += batch.read;
             matched += batch
                 .entries
