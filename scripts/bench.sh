@@ -3,12 +3,20 @@
 #   1. cold start: every Lambda function binary and a hello-world lambda_http binary,
 #      run under a fake Lambda Runtime API on loopback (benches/coldstart) against moto;
 #   2. local throughput: wrk against invites-local (GET by id, list) and a bare hyper
-#      hello-world (benches/hello-hyper), side by side.
+#      hello-world (benches/hello-hyper), side by side;
+#   3. the list on DynamoDB (benches/listbench): items read, calls and latency of list
+#      queries in a tenant of LIST_SMALL invites and one four times larger, for the
+#      previous version of invites-local and this one side by side, through a counting
+#      proxy in front of moto, and a projection to 1,000,000 invites. The previous version
+#      (LIST_BEFORE, default: the parent of the commit that added shared/src/readmodel) is
+#      built in a temporary git worktree, into target/bench-before.
 # It builds what it needs in release, starts moto and the servers on free loopback ports,
 # prints the tables and stops everything it started. Not part of scripts/test.sh.
 #
 # Knobs: RUNS (cold-start samples per binary, default 7), WRK_ROUNDS (interleaved wrk
-# rounds, default 3), WRK_DURATION (default 10s), WRK_THREADS (2), WRK_CONNECTIONS (32).
+# rounds, default 3), WRK_DURATION (default 10s), WRK_THREADS (2), WRK_CONNECTIONS (32),
+# LIST_SMALL (250), LIST_ROUNDS (5), LIST_BEFORE (a git revision), PARTS (which of
+# coldstart, throughput, list to run; default all three).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +25,9 @@ wrk_rounds=${WRK_ROUNDS:-3}
 wrk_duration=${WRK_DURATION:-10s}
 wrk_threads=${WRK_THREADS:-2}
 wrk_connections=${WRK_CONNECTIONS:-32}
+parts=${PARTS:-coldstart throughput list}
+list_small=${LIST_SMALL:-250}
+list_rounds=${LIST_ROUNDS:-5}
 
 venv=.venv
 if ! cmp -s scripts/requirements-test.txt "$venv/.installed" 2>/dev/null; then
@@ -30,8 +41,8 @@ command -v wrk >/dev/null || { echo "wrk is missing (Debian: apt-get install -y 
 functions=()
 for dir in functions/*/; do functions+=("$(basename "$dir")"); done
 packages=()
-for p in "${functions[@]}" hello-lambda coldstart hello-hyper invites-local; do packages+=(-p "$p"); done
-echo "==> cargo build --release (${#functions[@]} functions, hello-lambda, coldstart, hello-hyper, invites-local)" >&2
+for p in "${functions[@]}" hello-lambda coldstart hello-hyper invites-local listbench; do packages+=(-p "$p"); done
+echo "==> cargo build --release (${#functions[@]} functions, hello-lambda, coldstart, hello-hyper, invites-local, listbench)" >&2
 cargo build --release --quiet "${packages[@]}"
 
 out=target/bench
@@ -39,7 +50,9 @@ rm -rf "$out"
 mkdir -p "$out/logs"
 pids=()
 data_dir=$(mktemp -d)
+before_dir=""
 cleanup() {
+  if [ -n "$before_dir" ]; then git worktree remove --force "$before_dir" 2>/dev/null || true; fi
   for pid in "${pids[@]}"; do
     pkill -KILL -P "$pid" 2>/dev/null || true   # a cold-start sample still running
     kill "$pid" 2>/dev/null || true
@@ -78,11 +91,33 @@ echo "- load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) (the cores
 echo "- $(rustc --version), release profile of Cargo.toml, native $(uname -m) (Lambda runs arm64)"
 echo
 
+run_part() { [[ " $parts " == *" $1 "* ]]; }
+
+if run_part coldstart; then
 echo "==> cold start ($runs runs per binary)" >&2
 target/release/coldstart --bin-dir target/release --events events --runs "$runs" --logs "$out/logs" &
 pids+=($!)
 wait "${pids[-1]}"
+fi
 
+if run_part list; then
+  before_ref=${LIST_BEFORE:-$(git log --diff-filter=A --format=%H -- shared/src/readmodel/mod.rs | tail -1)^}
+  before_dir=$(mktemp -d)
+  echo "==> the previous version ($before_ref) of invites-local, built in $before_dir" >&2
+  git worktree add --quiet --detach "$before_dir" "$before_ref"
+  (cd "$before_dir" && CARGO_TARGET_DIR="$OLDPWD/target/bench-before" cargo build --release --quiet -p invites-local)
+  echo "==> the list, before and after ($list_small and $((4 * list_small)) invites, $list_rounds rounds)" >&2
+  echo
+  echo "### The list: items read, calls and latency, before and after (previous version: \`$(git rev-parse --short "$before_ref")\`)"
+  echo
+  target/release/listbench --before target/bench-before/release/invites-local --after target/release/invites-local \
+    --small "$list_small" --rounds "$list_rounds"
+  git worktree remove --force "$before_dir"
+  before_dir=""
+  echo
+fi
+
+if run_part throughput; then
 echo
 echo "==> local throughput (wrk, $wrk_rounds rounds of $wrk_duration per target)" >&2
 unset AWS_ENDPOINT_URL INVITES_TABLE_NAME
@@ -151,5 +186,6 @@ print()
 print("### Target\n")
 print(f"- GET by id ≥ 0.5× the hello-world's requests/s: {'met' if ratio >= 0.5 else 'MISSED'} ({ratio:.2f}×)")
 PY
+fi
 echo
 echo "- load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -78,6 +78,7 @@ impl LocalOptions {
 /// A running server; dropping it does not stop it, [`RunningServer::stop`] does.
 pub struct RunningServer {
     pub addr: SocketAddr,
+    service: Arc<InviteService>,
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<io::Result<()>>,
     worker: DeliveryWorker,
@@ -117,6 +118,15 @@ impl RunningServer {
     /// the outbox right after a send).
     pub async fn settle(&self) {
         self.worker.settle().await
+    }
+
+    /// Runs the expiry sweep once over the server's store and clock (as
+    /// `invites-local sweep` does); returns how many expiries it recorded.
+    pub async fn sweep_expired(&self, max: usize) -> Result<usize, String> {
+        self.service
+            .sweep_expired(max)
+            .await
+            .map_err(|e| invites_shared::telemetry::describe(&e))
     }
 }
 
@@ -245,6 +255,7 @@ pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
         options.clock.clone(),
     ));
     let worker = DeliveryWorker::start(service.clone(), receiver, pending);
+    let service_for_sweep = service.clone();
     for id in queued {
         queue.enqueue(id);
     }
@@ -285,6 +296,7 @@ pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
     let task = tokio::spawn(listener::serve(listener, app, options.limits, stopped));
     Ok(RunningServer {
         addr,
+        service: service_for_sweep,
         shutdown,
         task,
         worker,

@@ -8,6 +8,9 @@
 //! invites-local seed-fixtures [--queued]
 //!                                    recreate that table on a local emulator with the
 //!                                    fixtures the sample events in events/ act on
+//! invites-local migrate [--start-after PK]
+//!                                    bring every item of the store to the current shape
+//! invites-local sweep [--max N]      record the expiry of invites that have expired
 //! invites-local outbox [--last-token] list the outbox's emails and their accept links
 //! ```
 //!
@@ -19,10 +22,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use invites_local::cors::CorsOrigins;
-use invites_local::fixtures::Fixtures;
 use invites_local::clock::{CLOCK_OFFSET_VARIABLE, OffsetClock};
+use invites_local::cors::CorsOrigins;
 use invites_local::dev_token::DEV_TOKEN_PATH;
+use invites_local::fixtures::Fixtures;
 use invites_local::{DEFAULT_DATA_DIR, DEFAULT_LISTEN, LocalOptions};
 use invites_shared::auth::{Claims, issue_hs256_token};
 use invites_shared::clock::{Clock, SystemClock};
@@ -39,6 +42,12 @@ const USAGE: &str = "usage:
                                     emulator at AWS_ENDPOINT_URL, holding the fixtures the
                                     events in events/ act on (--queued: their email queued,
                                     for events/invite-mailer/queued.json)
+  invites-local migrate [--start-after PK]
+                                    bring every item of the store (INVITES_TABLE_NAME, else
+                                    INVITES_DATA_DIR) to the current shape; idempotent,
+                                    resumable, safe while the API runs
+  invites-local sweep [--max N]     record the expiry of up to N (default 1000) invites that
+                                    expired, so lists file them as expired
   invites-local outbox [--last-token]
                                     list the emails in the outbox with their accept links
                                     (--last-token: print only the newest email's token)
@@ -53,6 +62,8 @@ async fn main() -> ExitCode {
         Some("token") => token(&args[1..]).await,
         Some("create-table") => create_table().await,
         Some("seed-fixtures") => seed_fixtures(&args[1..]).await,
+        Some("migrate") => migrate(&args[1..]).await,
+        Some("sweep") => sweep(&args[1..]).await,
         Some("outbox") => outbox(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
@@ -225,6 +236,97 @@ async fn seed_fixtures(args: &[String]) -> Result<(), String> {
             .map_err(|e| format!("could not verify the sender {sender} at {endpoint}: {e}"))?;
         println!("sender {sender} verified");
     }
+    Ok(())
+}
+
+fn table_name() -> Option<String> {
+    std::env::var("INVITES_TABLE_NAME").ok().filter(|t| !t.is_empty())
+}
+
+/// Brings a store of an earlier version to the current shape (see docs/dynamodb.md,
+/// *Migration*): on DynamoDB a scan of the table, printing where it got so a run can be
+/// resumed with `--start-after`; the embedded store does it when it opens.
+async fn migrate(args: &[String]) -> Result<(), String> {
+    let start_after = match args {
+        [] => None,
+        [flag, pk] if flag == "--start-after" => Some(pk.clone()),
+        _ => return Err(format!("unknown options {args:?}\n{USAGE}")),
+    };
+    match table_name() {
+        Some(table) => {
+            let client = invites_shared::dynamo::client_from_env(None).await;
+            let store = invites_shared::dynamo::DynamoStore::new(client, &table);
+            let report = store
+                .migrate(start_after.as_deref(), |r| {
+                    eprintln!(
+                        "scanned {} invites, migrated {}; resume with --start-after {}",
+                        r.scanned,
+                        r.migrated,
+                        r.last.as_deref().unwrap_or("(nothing yet)")
+                    )
+                })
+                .await
+                .map_err(|e| {
+                    format!(
+                        "migration of table {table}: {}",
+                        invites_shared::telemetry::describe(&e)
+                    )
+                })?;
+            println!(
+                "table {table}: {} invites scanned, {} brought to the current shape",
+                report.scanned, report.migrated
+            );
+        }
+        None => {
+            if start_after.is_some() {
+                return Err("--start-after is for a DynamoDB table".into());
+            }
+            let data_dir = PathBuf::from(env_or("INVITES_DATA_DIR", DEFAULT_DATA_DIR));
+            std::fs::create_dir_all(&data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
+            let (_, migrated) = invites_local::store::EmbeddedStore::open_migrating(&data_dir.join("invites.redb"))
+                .map_err(|e| format!("data folder {}: {e}", data_dir.display()))?;
+            println!(
+                "data folder {}: {migrated} invites brought to the current shape",
+                data_dir.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Runs the expiry sweep once, over the configured store.
+async fn sweep(args: &[String]) -> Result<(), String> {
+    let max = match args {
+        [] => 1000,
+        [flag, n] if flag == "--max" => n.parse().map_err(|_| "--max takes a whole number".to_owned())?,
+        _ => return Err(format!("unknown options {args:?}\n{USAGE}")),
+    };
+    let config = Config::from_env(Some(DEVELOPMENT_JWT_SECRET)).map_err(|e| e.to_string())?;
+    let store: Arc<dyn invites_shared::store::InviteStore> = match table_name() {
+        Some(table) => Arc::new(invites_shared::dynamo::DynamoStore::new(
+            invites_shared::dynamo::client_from_env(None).await,
+            table,
+        )),
+        None => {
+            let data_dir = PathBuf::from(env_or("INVITES_DATA_DIR", DEFAULT_DATA_DIR));
+            Arc::new(
+                invites_local::store::EmbeddedStore::open(&data_dir.join("invites.redb"))
+                    .map_err(|e| format!("data folder {}: {e}", data_dir.display()))?,
+            )
+        }
+    };
+    let service = invites_shared::service::InviteService::from_config(
+        &config,
+        store,
+        Arc::new(invites_shared::email::NoSender),
+        Arc::new(invites_shared::service::StreamDelivery),
+        Arc::new(SystemClock),
+    );
+    let recorded = service
+        .sweep_expired(max)
+        .await
+        .map_err(|e| format!("sweep: {}", invites_shared::telemetry::describe(&e)))?;
+    println!("recorded the expiry of {recorded} invites");
     Ok(())
 }
 

@@ -18,6 +18,7 @@ pub mod http;
 #[cfg(feature = "lambda")]
 pub mod lambda;
 pub mod operation;
+pub mod readmodel;
 pub mod requests;
 #[cfg(feature = "aws")]
 pub mod secrets;

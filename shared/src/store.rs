@@ -8,7 +8,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{EffectiveStatus, Invite, InviteId, SortField, SortOrder, TenantId, UserId, fold_case};
+use crate::domain::{
+    EffectiveStatus, Invite, InviteId, SortField, SortOrder, TenantId, UserId, search_fields, search_matches,
+};
 
 /// The cause of a failure, kept whole (with its own `source()` chain) for the log.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -54,8 +56,13 @@ pub trait InviteStore: Send + Sync {
     /// `previous.version` (else `Conflict`). `next.version` is `previous.version + 1`.
     async fn replace(&self, previous: &Invite, next: &Invite, now: DateTime<Utc>) -> Result<(), StoreError>;
 
-    /// One page of a tenant's invites, and how many match in all.
+    /// One page of a tenant's (or every tenant's) invites, and how many match in all.
+    /// Reads at most `offset + 2 * limit + LIST_READ_ALLOWANCE` items, whatever the data.
     async fn list(&self, query: &ListQuery, now: DateTime<Utc>) -> Result<ListPage, StoreError>;
+
+    /// Up to `max` invites that have expired by `now` but are still listed as pending
+    /// (their expiry not yet recorded), earliest expiry first: the expiry sweep's work.
+    async fn unrecorded_expired(&self, now: DateTime<Utc>, max: usize) -> Result<Vec<InviteId>, StoreError>;
 
     /// Claims an idempotency key with `claim` (its fingerprint, no response yet, and
     /// the lease the use case gives it as `expires_at`), unless a live record holds it.
@@ -127,9 +134,12 @@ pub enum IdempotencyBegin {
 #[derive(Debug, Clone)]
 pub struct ListPage {
     pub total_count: u64,
+    /// Whether `total_count` is the number of matches; `false` means at least that many.
+    pub total_exact: bool,
     pub items: Vec<Invite>,
-    /// Whether more invites follow the last one returned.
-    pub has_more: bool,
+    /// Where the next page starts, when more invites may follow: after the last invite
+    /// returned, or after the last one examined when the read budget ran out first.
+    pub next: Option<SortKey>,
 }
 
 /// Where a page starts.
@@ -141,23 +151,42 @@ pub enum PageStart {
 }
 
 /// An invite's position in a sort: the sort field's value, then the id to break ties.
+/// Positions compare as their [`SortKey::encoded`] text, which is the order of the
+/// index keys every store reads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SortKey {
     pub value: String,
     pub id: InviteId,
 }
 
-/// A validated list query, always within one tenant.
+impl SortKey {
+    /// `<value>#<id>`: the key an index orders this position by.
+    pub fn encoded(&self) -> String {
+        format!("{}#{}", self.value, self.id)
+    }
+
+    /// The position an index key names (`<value>#<id>`, the id being a UUID).
+    pub fn from_encoded(key: &str) -> Option<SortKey> {
+        let (value, id) = key.rsplit_once('#')?;
+        Some(SortKey {
+            value: value.to_owned(),
+            id: InviteId::parse(id)?,
+        })
+    }
+}
+
+/// A validated list query: one tenant's invites, or every tenant's.
 #[derive(Debug, Clone)]
 pub struct ListQuery {
-    pub tenant_id: TenantId,
+    /// `None`: every tenant (a super admin's list without `tenantId`).
+    pub tenant_id: Option<TenantId>,
     /// Empty: every status.
     pub statuses: Vec<EffectiveStatus>,
     /// Canonical form.
     pub email: Option<String>,
     pub created_by: Option<UserId>,
     pub accepted_by: Option<UserId>,
-    /// Case-folded ([`fold_case`]).
+    /// Folded ([`search_needle`](crate::domain::search_needle)).
     pub search: Option<String>,
     pub sort: SortField,
     pub order: SortOrder,
@@ -166,25 +195,20 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
-    /// Whether an invite of this query's tenant matches its filters.
+    /// Whether an invite is in this query's scope and matches its filters.
     pub fn matches(&self, invite: &Invite, now: DateTime<Utc>) -> bool {
-        invite.tenant_id == self.tenant_id
+        self.tenant_id.is_none_or(|t| t == invite.tenant_id)
             && (self.statuses.is_empty() || self.statuses.contains(&invite.effective_status(now)))
             && self.email.as_ref().is_none_or(|e| *e == invite.email_canonical)
             && self.created_by.is_none_or(|u| u == invite.created_by_user_id)
             && self.accepted_by.is_none_or(|u| Some(u) == invite.accepted_by_user_id)
-            && self.search.as_ref().is_none_or(|needle| {
-                [
-                    Some(&invite.email),
-                    invite.first_name.as_ref(),
-                    invite.last_name.as_ref(),
-                ]
-                .into_iter()
-                .flatten()
-                .any(|field| fold_case(field).contains(needle.as_str()))
-            })
+            && self
+                .search
+                .as_ref()
+                .is_none_or(|needle| search_matches(needle, &search_fields(invite)))
     }
 
+    /// An invite's position in this query's order, with its status as it reads at `now`.
     pub fn sort_key(&self, invite: &Invite, now: DateTime<Utc>) -> SortKey {
         let value = match self.sort {
             SortField::CreatedAt => sortable_time(invite.created_at),
@@ -201,44 +225,12 @@ impl ListQuery {
         SortKey { value, id: invite.id }
     }
 
-    /// Page order: by sort key, ties by id, both in the query's direction.
+    /// Page order: by encoded sort key (value, then id), in the query's direction.
     pub fn compare(&self, a: &SortKey, b: &SortKey) -> Ordering {
-        let ascending = a.value.cmp(&b.value).then_with(|| a.id.cmp(&b.id));
+        let ascending = a.encoded().cmp(&b.encoded());
         match self.order {
             SortOrder::Asc => ascending,
             SortOrder::Desc => ascending.reverse(),
-        }
-    }
-
-    /// Filters, sorts and pages invites in memory; for stores that hold a tenant's
-    /// invites in process.
-    pub fn page_in_memory(&self, invites: impl IntoIterator<Item = Invite>, now: DateTime<Utc>) -> ListPage {
-        let mut matching: Vec<(SortKey, Invite)> = invites
-            .into_iter()
-            .filter(|invite| self.matches(invite, now))
-            .map(|invite| (self.sort_key(&invite, now), invite))
-            .collect();
-        matching.sort_by(|a, b| self.compare(&a.0, &b.0));
-        let total_count = matching.len() as u64;
-        let skip = match &self.start {
-            PageStart::Offset(offset) => *offset as usize,
-            PageStart::After(after) => matching
-                .iter()
-                .position(|(key, _)| self.compare(key, after) == Ordering::Greater)
-                .unwrap_or(matching.len()),
-        };
-        let limit = self.limit as usize;
-        let has_more = matching.len() > skip.saturating_add(limit);
-        let items = matching
-            .into_iter()
-            .skip(skip)
-            .take(limit)
-            .map(|(_, invite)| invite)
-            .collect();
-        ListPage {
-            total_count,
-            items,
-            has_more,
         }
     }
 }

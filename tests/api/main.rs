@@ -20,6 +20,7 @@ mod jwks;
 mod jwt;
 mod lifecycle;
 mod list;
+mod list_answers;
 mod observability;
 mod openapi;
 mod pages;

@@ -195,19 +195,6 @@ async fn a_user_may_not_list_another_tenant_but_may_name_their_own() {
 }
 
 #[tokio::test]
-async fn a_super_admin_token_of_no_tenant_must_name_one_to_list() {
-    let app = spawn_app().await;
-    app.invite("x@example.com").await;
-    let p = problem(
-        app.get("/user-invites", Some(&app.super_admin_token())).await,
-        400,
-        "VALIDATION_FAILED",
-    )
-    .await;
-    assert_eq!(p["errors"][0]["field"], "tenantId");
-}
-
-#[tokio::test]
 async fn a_user_token_of_no_tenant_lists_nothing() {
     let app = spawn_app().await;
     app.invite("x@example.com").await;

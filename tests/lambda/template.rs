@@ -206,6 +206,7 @@ fn read_only_functions_cannot_write_and_only_the_mailer_may_email() {
                 // and signs cursors with.
                 [
                     "dynamodb:GetItem",
+                    "dynamodb:BatchGetItem",
                     "dynamodb:Query",
                     "dynamodb:DescribeTable",
                     "ssm:GetParameter",

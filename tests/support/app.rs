@@ -105,6 +105,17 @@ pub async fn spawn_app_on_dynamodb(endpoint: &str) -> TestApp {
     .await
 }
 
+/// A server on an existing DynamoDB table (one a test filled itself), reached through
+/// `endpoint` when given.
+pub async fn spawn_app_on_table(table: &str, endpoint: Option<&str>) -> TestApp {
+    spawn(
+        vec![("INVITES_TABLE_NAME".to_owned(), table.to_owned())],
+        endpoint.map(str::to_owned),
+        None,
+    )
+    .await
+}
+
 /// Why a server configured with `vars` (besides the accept URL) refuses to start.
 pub async fn start_error(vars: &[(&str, &str)]) -> String {
     let mut all: HashMap<String, String> = HashMap::from([("INVITES_ACCEPT_URL".to_owned(), ACCEPT_URL.to_owned())]);
@@ -239,6 +250,12 @@ impl TestApp {
         if let Some(server) = &self.server {
             server.settle().await;
         }
+    }
+
+    /// Runs the expiry sweep once (what `invites-local sweep` does), at the test's clock.
+    pub async fn sweep(&self) -> usize {
+        let server = self.server.as_ref().expect("the server runs");
+        server.sweep_expired(10_000).await.expect("the sweep runs")
     }
 
     /// The server's configuration variable `name`.

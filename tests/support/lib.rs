@@ -10,9 +10,11 @@ pub mod keys;
 pub mod logs;
 mod mail;
 pub mod moto;
+mod population;
 pub mod proxy;
 
 pub use answers::*;
 pub use app::*;
 pub use mail::*;
 pub use moto::{MotoLease, moto_endpoint};
+pub use population::*;

@@ -1,8 +1,8 @@
 //! A fault-injecting proxy in front of moto: every DynamoDB call of the service passes
-//! through it, so a test can count the calls each operation makes, see how many run at
-//! once and when each began, hold calls back until the test lets them go (to make
-//! concurrent requests read the same copy), and make chosen calls fail on cue (moto
-//! itself cannot).
+//! through it, so a test can count the calls each operation makes and the items they
+//! read, see how many run at once and when each began, hold calls back until the test
+//! lets them go (to make concurrent requests read the same copy), and make chosen calls
+//! fail on cue (moto itself cannot).
 
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -26,6 +26,9 @@ pub enum Fault {
     ServerError,
     /// No answer, ever: longer than the SDK waits for an attempt, and for a whole call.
     Hang,
+    /// 400 TransactionCanceledException for `TransactionConflict`: another transaction
+    /// held one of the items (moto runs transactions one at a time, so never says so).
+    TransactionConflict,
 }
 
 struct Rule {
@@ -41,6 +44,8 @@ struct Calls {
     max_in_flight: Vec<(String, usize)>,
     /// When each call in `log` arrived, in the same order.
     started: Vec<Instant>,
+    /// Each answered read and the items DynamoDB read for it.
+    reads: Vec<(String, usize)>,
 }
 
 struct ProxyState {
@@ -140,6 +145,13 @@ impl FaultProxy {
         self.state.hold.send_replace(None);
     }
 
+    /// The reads answered since the last `take_reads`, each with the items DynamoDB read
+    /// for it: `ScannedCount` of a Query or Scan (a COUNT query too), 1 for a GetItem that
+    /// found its item, the items a BatchGetItem returned.
+    pub fn take_reads(&self) -> Vec<(String, usize)> {
+        std::mem::take(&mut self.state.calls.lock().unwrap().reads)
+    }
+
     /// The most calls of `operation` that were under way at once since the last `take_calls`.
     pub fn max_in_flight(&self, operation: &str) -> usize {
         let calls = self.state.calls.lock().unwrap();
@@ -198,6 +210,14 @@ async fn forward(State(state): State<Arc<ProxyState>>, request: Request) -> Resp
             "Rate of requests exceeds the allowed throughput.",
         ),
         Some(Fault::ServerError) => error(500, "InternalServerError", "Internal server error"),
+        Some(Fault::TransactionConflict) => Response::builder()
+            .status(400)
+            .header("content-type", "application/x-amz-json-1.0")
+            .header("x-amzn-errortype", "TransactionCanceledException")
+            .body(Body::from(
+                r#"{"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException","Message":"Transaction cancelled, please refer cancellation reasons for specific reasons [None, None, None, TransactionConflict]","CancellationReasons":[{"Code":"None"},{"Code":"None"},{"Code":"None"},{"Code":"TransactionConflict","Message":"Transaction is ongoing for the item"}]}"#,
+            ))
+            .unwrap(),
         Some(Fault::Hang) => std::future::pending().await,
         None => {
             let mut upstream = state
@@ -215,11 +235,31 @@ async fn forward(State(state): State<Arc<ProxyState>>, request: Request) -> Resp
                     response = response.header(name, value);
                 }
             }
-            response.body(Body::from(answer.bytes().await.unwrap())).unwrap()
+            let bytes = answer.bytes().await.unwrap();
+            if let Some(read) = items_read(&operation, &bytes) {
+                state.calls.lock().unwrap().reads.push((operation.clone(), read));
+            }
+            response.body(Body::from(bytes)).unwrap()
         }
     };
     state.calls.lock().unwrap().in_flight -= 1;
     response
+}
+
+/// The items DynamoDB read to answer a read, from its answer.
+fn items_read(operation: &str, body: &[u8]) -> Option<usize> {
+    let answer: serde_json::Value = serde_json::from_slice(body).ok()?;
+    match operation {
+        "Query" | "Scan" => answer["ScannedCount"].as_u64().map(|n| n as usize),
+        "GetItem" => Some(usize::from(answer.get("Item").is_some())),
+        "BatchGetItem" => Some(
+            answer["Responses"]
+                .as_object()
+                .map(|tables| tables.values().filter_map(|items| items.as_array()).map(Vec::len).sum())
+                .unwrap_or(0),
+        ),
+        _ => None,
+    }
 }
 
 fn error(status: u16, kind: &str, message: &str) -> Response {

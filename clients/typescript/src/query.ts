@@ -79,7 +79,7 @@ export interface UserInviteOrder {
 export interface UserInvitesArgs {
   /** 1..100, default 20. */
   limit?: number;
-  /** 0..10,000; not with `cursor`. */
+  /** 0..1,000; not with `cursor`. */
   offset?: number;
   /** The `nextCursor` of the previous page of the same query; not with `offset`. */
   cursor?: string;

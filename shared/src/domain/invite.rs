@@ -93,6 +93,11 @@ pub struct Invite {
     /// Deliveries of the current issue that failed for a passing reason.
     #[serde(default)]
     pub delivery_attempts: u32,
+    /// The `expires_at` whose passing the expiry sweep has recorded: from then on the
+    /// invite is *listed* as expired (its list entries and counts moved from pending to
+    /// expired). `None`, or an older expiry (a resend moved it), while it is not.
+    #[serde(default)]
+    pub recorded_expiry: Option<DateTime<Utc>>,
     /// Bumped by every write; a write succeeds only over the version it read.
     pub version: u64,
 }
@@ -140,6 +145,7 @@ impl Invite {
             recent_resends: Vec::new(),
             sending_since: None,
             delivery_attempts: 0,
+            recorded_expiry: None,
             version: 1,
         }
     }
@@ -147,6 +153,19 @@ impl Invite {
     pub fn effective_status(&self, now: DateTime<Utc>) -> EffectiveStatus {
         match self.status {
             InviteStatus::Pending if now >= self.expires_at => EffectiveStatus::Expired,
+            InviteStatus::Pending => EffectiveStatus::Pending,
+            InviteStatus::Accepted => EffectiveStatus::Accepted,
+            InviteStatus::Canceled => EffectiveStatus::Canceled,
+        }
+    }
+
+    /// The status lists and counters file this invite under, which does not move with
+    /// the clock: the stored status, except that a pending invite whose expiry the sweep
+    /// has recorded is `Expired`. An expired invite not yet swept is listed `Pending`
+    /// (lists and counts correct for it when they read).
+    pub fn listed_status(&self) -> EffectiveStatus {
+        match self.status {
+            InviteStatus::Pending if self.recorded_expiry == Some(self.expires_at) => EffectiveStatus::Expired,
             InviteStatus::Pending => EffectiveStatus::Pending,
             InviteStatus::Accepted => EffectiveStatus::Accepted,
             InviteStatus::Canceled => EffectiveStatus::Canceled,

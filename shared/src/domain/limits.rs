@@ -22,8 +22,21 @@ pub const MAX_EXPIRY_DAYS: u32 = 30;
 /// `limit` bounds and default on list.
 pub const MAX_PAGE_LIMIT: u32 = 100;
 pub const DEFAULT_PAGE_LIMIT: u32 = 20;
-/// Largest `offset` on list; past it, use the cursor.
-pub const MAX_OFFSET: u32 = 10_000;
+/// Largest `offset` on list; past it, use the cursor. A list reads the skipped invites,
+/// so this bounds what an offset can cost.
+pub const MAX_OFFSET: u32 = 1_000;
+/// What one list request may read beyond `offset + 2 * limit` items: counters, a capped
+/// count, the first batch of every merged shard.
+pub const LIST_READ_ALLOWANCE: u32 = 150;
+/// Up to this many matches, a list's `totalCount` is exact whatever its filters; past
+/// it, lists that no counter covers answer this number with `totalCountExact: false`.
+pub const EXACT_COUNT_CAP: u64 = 100;
+/// Characters of a word that search indexes; a longer needle is looked up by its first
+/// ones and checked against each candidate.
+pub const SEARCH_PREFIX_CHARS: usize = 4;
+/// Distinct search prefixes indexed per invite (names first, the email's domain last),
+/// which keeps every write of an invite within one DynamoDB transaction.
+pub const SEARCH_PREFIXES_PER_INVITE: usize = 20;
 /// Characters in `search`.
 pub const MAX_SEARCH_CHARS: usize = 100;
 /// Characters in an `Idempotency-Key`.

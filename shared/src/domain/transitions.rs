@@ -204,6 +204,20 @@ impl Invite {
         Ok(next)
     }
 
+    /// The expiry sweep records that this pending invite has expired, so that lists and
+    /// counters file it as expired from now on. Nothing a caller sees changes: not
+    /// `updatedAt`, not its status (it read as expired already).
+    pub fn expiry_recorded(&self, now: DateTime<Utc>) -> Result<Invite, Refusal> {
+        if self.effective_status(now) != EffectiveStatus::Expired || self.listed_status() == EffectiveStatus::Expired {
+            return Err(Refusal::NotPending(self.effective_status(now)));
+        }
+        Ok(Invite {
+            recorded_expiry: Some(self.expires_at),
+            version: self.version + 1,
+            ..self.clone()
+        })
+    }
+
     /// The outcome of the delivery claimed as `claim`, recorded only over that very
     /// claim (a resend or cancel since then wins). A passing failure queues the email
     /// again until `max_attempts` of them, then it is `failed`, as a rejection is at once.

@@ -235,3 +235,30 @@ fn update_changes_the_profile_while_pending_and_the_acceptor_by_a_super_admin() 
         "null while there is no acceptor"
     );
 }
+
+#[test]
+fn the_sweep_records_an_expiry_once_and_a_resend_lists_the_invite_pending_again() {
+    let tenant = TenantId::random();
+    let token = InviteToken::generate(InviteId::random());
+    let invite = pending(tenant, &token);
+    assert_eq!(invite.listed_status(), EffectiveStatus::Pending);
+    assert_eq!(
+        invite.expiry_recorded(at(59)),
+        Err(Refusal::NotPending(EffectiveStatus::Pending))
+    );
+    let recorded = invite.expiry_recorded(at(60)).unwrap();
+    assert_eq!(recorded.listed_status(), EffectiveStatus::Expired);
+    assert_eq!(recorded.effective_status(at(60)), EffectiveStatus::Expired);
+    assert_eq!(recorded.version, invite.version + 1);
+    // What callers see does not change.
+    assert_eq!(recorded.view(at(61)), invite.view(at(61)));
+    assert_eq!(
+        recorded.expiry_recorded(at(61)),
+        Err(Refusal::NotPending(EffectiveStatus::Expired))
+    );
+    let user = member(tenant);
+    let resent = recorded.reissued(&user, &reissue(false), at(70)).unwrap();
+    assert_eq!(resent.listed_status(), EffectiveStatus::Pending);
+    let canceled = recorded.canceled(&user, at(70)).unwrap();
+    assert_eq!(canceled.listed_status(), EffectiveStatus::Canceled);
+}

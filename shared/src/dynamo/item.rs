@@ -1,33 +1,22 @@
 //! The items of the table and their attributes: how an invite, its pending-email slot
-//! and an idempotency record are written as DynamoDB items and read back.
+//! and an idempotency record are written as DynamoDB items and read back. The read
+//! model's items (ledgers, list entries, counters) are in `entries` and `counters`.
 
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 
-use super::table::{LIST_INDEXES, PARTITION_KEY, SORT_KEY, TENANT_KEY, TTL_ATTRIBUTE};
-use crate::domain::{Invite, InviteId, InviteStatus, SortField, fold_case};
+use super::table::{PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE};
+use crate::domain::{Invite, InviteId};
 use crate::store::{IdempotencyKey, IdempotencyRecord, StoreError, sortable_time};
-
-/// How long DynamoDB keeps a pending invite after it expires (then TTL may purge it;
-/// until then it reads as `expired` and can be resent).
-pub const EXPIRED_RETENTION_DAYS: i64 = 90;
 
 /// The whole invite, as JSON: what a read returns.
 pub const DOC: &str = "doc";
 /// Bumped by every write; every conditional write checks it.
 pub const VERSION: &str = "version";
-/// The stored status: `pending`, `accepted` or `canceled`.
-pub const STATUS: &str = "status";
 /// An expiry as sortable text (RFC 3339, fixed width), compared in conditions.
 pub const EXPIRES_KEY: &str = "expires_key";
-pub const EMAIL_CANONICAL: &str = "email_canonical";
-pub const CREATED_BY: &str = "created_by";
-pub const ACCEPTED_BY: &str = "accepted_by";
-/// Case-folded names, for search.
-pub const FIRST_FOLDED: &str = "first_lc";
-pub const LAST_FOLDED: &str = "last_lc";
 /// `queued` while the invite's email waits for a mailer: the mailer's stream filter.
 pub const MAIL_STATE: &str = "mail_state";
 /// On a slot: the invite holding it.
@@ -86,61 +75,17 @@ pub fn idempotency_key(key: &IdempotencyKey) -> Item {
     ])
 }
 
-pub fn stored_status(status: InviteStatus) -> &'static str {
-    match status {
-        InviteStatus::Pending => "pending",
-        InviteStatus::Accepted => "accepted",
-        InviteStatus::Canceled => "canceled",
-    }
-}
-
-/// The index sort key of an invite, for `sort`.
-pub fn index_sort_value(invite: &Invite, sort: SortField) -> String {
-    let value = match sort {
-        SortField::CreatedAt => sortable_time(invite.created_at),
-        SortField::UpdatedAt => sortable_time(invite.updated_at),
-        SortField::Email => invite.email_canonical.clone(),
-        SortField::Status => format!("{}#{}", stored_status(invite.status), sortable_time(invite.expires_at)),
-    };
-    format!("{value}#{}", invite.id)
-}
-
-/// The invite as an item: the whole invite as a JSON document in `doc`, beside the
-/// attributes that keys, conditions and filters read.
+/// The invite as an item: the whole invite as a JSON document in `doc`, its `version`
+/// for conditions, and `mail_state` for the mailer's stream filter. Lists, their order
+/// and counts live in other items (see `entries`), so the invite item is in no index.
 pub fn invite_item(invite: &Invite) -> Result<Item, StoreError> {
     let doc = serde_json::to_string(invite).map_err(StoreError::internal)?;
     let mut item = invite_key(invite.id);
-    item.extend([
-        (DOC.to_owned(), s(doc)),
-        (VERSION.to_owned(), n(invite.version as i64)),
-        (TENANT_KEY.to_owned(), s(invite.tenant_id.to_string())),
-        (STATUS.to_owned(), s(stored_status(invite.status))),
-        (EXPIRES_KEY.to_owned(), s(sortable_time(invite.expires_at))),
-        (EMAIL_CANONICAL.to_owned(), s(&invite.email_canonical)),
-        (CREATED_BY.to_owned(), s(invite.created_by_user_id.to_string())),
-    ]);
-    for index in &LIST_INDEXES {
-        item.insert(index.sort_key.to_owned(), s(index_sort_value(invite, index.sort)));
-    }
-    if let Some(accepted_by) = invite.accepted_by_user_id {
-        item.insert(ACCEPTED_BY.to_owned(), s(accepted_by.to_string()));
-    }
-    if let Some(first) = &invite.first_name {
-        item.insert(FIRST_FOLDED.to_owned(), s(fold_case(first)));
-    }
-    if let Some(last) = &invite.last_name {
-        item.insert(LAST_FOLDED.to_owned(), s(fold_case(last)));
-    }
+    item.extend([(DOC.to_owned(), s(doc)), (VERSION.to_owned(), n(invite.version as i64))]);
     // What the mailer function's stream filter selects: invites whose email waits for a
     // mailer. The claim write drops it, so a claimed delivery does not trigger again.
     if invite.awaits_delivery() {
         item.insert(MAIL_STATE.to_owned(), s("queued"));
-    }
-    // Only a pending invite may ever be purged, long after it expired; accepted and
-    // canceled invites are history and stay.
-    if invite.status == InviteStatus::Pending {
-        let purge_at = invite.expires_at + Duration::days(EXPIRED_RETENTION_DAYS);
-        item.insert(TTL_ATTRIBUTE.to_owned(), n(purge_at.timestamp()));
     }
     Ok(item)
 }

@@ -1,185 +1,196 @@
-//! `userInvites` on DynamoDB: a page and its total, each a Query inside one tenant's
-//! partition of the index for the requested sort.
+//! The read model's reads on DynamoDB: a key range of a list (a base-table Query for
+//! `createdAt`, an index Query for the other sorts), the page's invites in one
+//! `BatchGetItem`, and the counters in another.
 
 use std::collections::HashMap;
 
-use aws_sdk_dynamodb::types::Select;
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
 use chrono::{DateTime, Utc};
 
+use super::counters::{
+    COUNTER_READS, COUNTER_SHARDS, counter_partition, counts_at, email_counter_key, email_total, read_sort_keys,
+};
+use super::entries::facts_from_item;
 use super::item::{Item, invite_from_item, invite_key, s};
-use super::table::{ListIndex, TENANT_KEY, list_index};
+use super::table::{PARTITION_KEY, SORT_KEY, TENANT_KEY, list_index};
 use super::{DynamoStore, sdk_error};
-use crate::domain::{EffectiveStatus, Invite, SortField, SortOrder};
-use crate::store::{ListPage, ListQuery, PageStart, StoreError, sortable_time};
+use crate::domain::{EffectiveStatus, Invite, InviteId, SortField, SortOrder};
+use crate::readmodel::lists::{Scope, StatusCounts, backlog_end, status_list};
+use crate::readmodel::plan::Range;
+use crate::readmodel::{Batch, ListSource};
+use crate::store::StoreError;
+
+/// How often a `BatchGetItem` is repeated for the keys DynamoDB left unprocessed.
+const BATCH_GET_ATTEMPTS: usize = 5;
 
 impl DynamoStore {
-    /// One Query for the page and one COUNT Query for `totalCount`, run together.
-    pub(super) async fn list_page(&self, query: &ListQuery, now: DateTime<Utc>) -> Result<ListPage, StoreError> {
-        let index = list_index(query.sort);
-        let filter = ListFilter::new(query, now);
-        let ((items, has_more), total_count) =
-            tokio::try_join!(self.page(query, index, &filter), self.count(query, index, &filter))?;
-        Ok(ListPage {
-            total_count,
-            items,
-            has_more,
+    /// Gets items by key, in batches of at most 100, repeating unprocessed keys.
+    async fn batch_get(&self, keys: Vec<Item>, consistent: bool) -> Result<Vec<Item>, StoreError> {
+        let mut found = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(100) {
+            let mut pending = Some(
+                KeysAndAttributes::builder()
+                    .set_keys(Some(chunk.to_vec()))
+                    .consistent_read(consistent)
+                    .build()
+                    .map_err(StoreError::internal)?,
+            );
+            for _ in 0..BATCH_GET_ATTEMPTS {
+                let Some(request) = pending.take() else { break };
+                let output = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, request)
+                    .send()
+                    .await
+                    .map_err(sdk_error)?;
+                if let Some(items) = output.responses().and_then(|r| r.get(&self.table)) {
+                    found.extend(items.iter().cloned());
+                }
+                pending = output
+                    .unprocessed_keys()
+                    .and_then(|u| u.get(&self.table))
+                    .filter(|k| !k.keys().is_empty())
+                    .cloned();
+            }
+            if pending.is_some() {
+                return Err(StoreError::Unavailable("keys stayed unprocessed".into()));
+            }
+        }
+        Ok(found)
+    }
+
+    /// Backlog invites (listed pending, expired by `now`), earliest expiry first, from
+    /// the cross-tenant status lists.
+    pub(super) async fn backlog(&self, now: DateTime<Utc>, max: usize) -> Result<Vec<InviteId>, StoreError> {
+        let per_shard = max.div_ceil(COUNTER_SHARDS as usize).max(1);
+        let ranges: Vec<Range> = Scope::All
+            .shards()
+            .into_iter()
+            .map(|shard| Range {
+                list: status_list(Scope::All, shard, EffectiveStatus::Pending),
+                sort: SortField::Status,
+                lo: Some("pending#".to_owned()),
+                hi: Some(backlog_end(now)),
+                order: SortOrder::Asc,
+                backlog: true,
+            })
+            .collect();
+        let batches = futures::future::try_join_all(ranges.iter().map(|r| self.read(r, None, per_shard))).await?;
+        let mut due: Vec<(DateTime<Utc>, InviteId)> = batches
+            .into_iter()
+            .flat_map(|b| b.entries)
+            .map(|(_, facts)| (facts.expires_at, facts.id))
+            .collect();
+        due.sort();
+        Ok(due.into_iter().take(max).map(|(_, id)| id).collect())
+    }
+}
+
+#[async_trait]
+impl ListSource for DynamoStore {
+    type Cont = HashMap<String, AttributeValue>;
+
+    async fn read(&self, range: &Range, cont: Option<Self::Cont>, max: usize) -> Result<Batch<Self::Cont>, StoreError> {
+        // `createdAt` is the entries' base key; the other sorts are indexes keyed by list.
+        let (index, partition, sort_key) = match range.sort {
+            SortField::CreatedAt => (None, PARTITION_KEY, SORT_KEY),
+            sort => (Some(list_index(sort).name), TENANT_KEY, list_index(sort).sort_key),
+        };
+        let mut condition = "#p = :p".to_owned();
+        let mut request = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .set_index_name(index.map(str::to_owned))
+            .expression_attribute_names("#p", partition)
+            .expression_attribute_values(":p", s(&range.list))
+            .scan_index_forward(range.order == SortOrder::Asc)
+            .limit(max.min(1000) as i32)
+            .consistent_read(index.is_none())
+            .set_exclusive_start_key(cont);
+        match (&range.lo, &range.hi) {
+            (Some(lo), Some(hi)) => {
+                condition.push_str(" AND #k BETWEEN :lo AND :hi");
+                request = request
+                    .expression_attribute_values(":lo", s(lo))
+                    .expression_attribute_values(":hi", s(hi));
+            }
+            (Some(lo), None) => {
+                condition.push_str(" AND #k >= :lo");
+                request = request.expression_attribute_values(":lo", s(lo));
+            }
+            (None, Some(hi)) => {
+                condition.push_str(" AND #k <= :hi");
+                request = request.expression_attribute_values(":hi", s(hi));
+            }
+            (None, None) => {}
+        }
+        if range.lo.is_some() || range.hi.is_some() {
+            request = request.expression_attribute_names("#k", sort_key);
+        }
+        let output = request
+            .key_condition_expression(condition)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        let entries = output
+            .items()
+            .iter()
+            .map(|item| {
+                let key = item
+                    .get(sort_key)
+                    .and_then(|v| v.as_s().ok())
+                    .cloned()
+                    .ok_or_else(|| StoreError::internal("a list entry without its sort key"))?;
+                Ok((key, facts_from_item(item)?))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Batch {
+            entries,
+            cont: output.last_evaluated_key().cloned(),
+            read: output.scanned_count().max(0) as usize,
         })
     }
 
-    fn query_builder(
-        &self,
-        query: &ListQuery,
-        index: &ListIndex,
-        filter: &ListFilter,
-    ) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
-        let mut values = filter.values.clone();
-        values.insert(":tenant".to_owned(), s(query.tenant_id.to_string()));
-        let mut names = filter.names.clone();
-        names.insert("#tenant".to_owned(), TENANT_KEY.to_owned());
-        self.client
-            .query()
-            .table_name(&self.table)
-            .index_name(index.name)
-            .key_condition_expression("#tenant = :tenant")
-            .set_filter_expression(filter.expression.clone())
-            .set_expression_attribute_names(Some(names))
-            .set_expression_attribute_values(Some(values))
+    async fn invites(&self, ids: &[InviteId]) -> Result<(Vec<Invite>, usize), StoreError> {
+        // Eventually consistent: the entries were read from indexes that are anyway.
+        let items = self
+            .batch_get(ids.iter().map(|id| invite_key(*id)).collect(), false)
+            .await?;
+        let invites = items.iter().map(invite_from_item).collect::<Result<Vec<_>, _>>()?;
+        Ok((invites, items.len()))
     }
 
-    async fn page(
-        &self,
-        query: &ListQuery,
-        index: &ListIndex,
-        filter: &ListFilter,
-    ) -> Result<(Vec<Invite>, bool), StoreError> {
-        let limit = query.limit as usize;
-        let (mut skip, start_key) = match &query.start {
-            PageStart::Offset(offset) => (*offset as usize, None),
-            PageStart::After(after) => {
-                let mut key = invite_key(after.id);
-                key.insert(TENANT_KEY.to_owned(), s(query.tenant_id.to_string()));
-                // A cursor holds the effective status; the index holds the stored one.
-                let value = match query.sort {
-                    SortField::Status => after.value.replacen(EffectiveStatus::Expired.as_str(), "pending", 1),
-                    _ => after.value.clone(),
-                };
-                key.insert(index.sort_key.to_owned(), s(format!("{value}#{}", after.id)));
-                (0, Some(key))
-            }
-        };
-        let mut request = self
-            .query_builder(query, index, filter)
-            .scan_index_forward(query.order == SortOrder::Asc)
-            .set_exclusive_start_key(start_key);
-        // Without a filter every item read is a match: read exactly what the page needs
-        // (one more, to know whether another page follows).
-        if filter.expression.is_none() {
-            request = request.limit((skip + limit + 1).min(1000) as i32);
-        }
-        let mut pages = request.into_paginator().send();
-        let mut items = Vec::with_capacity(limit + 1);
-        while let Some(output) = pages.next().await {
-            for item in output.map_err(sdk_error)?.items() {
-                if skip > 0 {
-                    skip -= 1;
-                } else if items.len() <= limit {
-                    items.push(invite_from_item(item)?);
-                }
-            }
-            if items.len() > limit {
-                break;
-            }
-        }
-        let has_more = items.len() > limit;
-        items.truncate(limit);
-        Ok((items, has_more))
-    }
-
-    async fn count(&self, query: &ListQuery, index: &ListIndex, filter: &ListFilter) -> Result<u64, StoreError> {
-        self.query_builder(query, index, filter)
-            .select(Select::Count)
-            .into_paginator()
-            .send()
-            .try_collect()
-            .await
-            .map_err(sdk_error)
-            .map(|pages| pages.iter().map(|page| page.count().max(0) as u64).sum())
-    }
-}
-
-/// The list filters as a DynamoDB filter expression. `expired` and `pending` are both
-/// stored as `pending` and told apart by `expires_key` against now.
-#[derive(Default)]
-struct ListFilter {
-    expression: Option<String>,
-    names: HashMap<String, String>,
-    values: Item,
-}
-
-impl ListFilter {
-    fn new(query: &ListQuery, now: DateTime<Utc>) -> Self {
-        let mut filter = Self::default();
-        // Each clause is a list of alternatives joined by OR. DynamoDB refuses redundant
-        // parentheses, so an OR-group is wrapped only when ANDed with other clauses, and
-        // `a AND b` inside one needs none (AND binds tighter than OR).
-        let mut clauses: Vec<Vec<&str>> = Vec::new();
-        if !query.statuses.is_empty() {
-            filter.names.insert("#status".into(), "status".into());
-            let alternatives: Vec<&str> = query
-                .statuses
-                .iter()
-                .map(|status| match status {
-                    EffectiveStatus::Pending => "#status = :pending AND expires_key > :now",
-                    EffectiveStatus::Expired => "#status = :pending AND expires_key <= :now",
-                    EffectiveStatus::Accepted => "#status = :accepted",
-                    EffectiveStatus::Canceled => "#status = :canceled",
-                })
-                .collect();
-            for (name, value) in [
-                (":pending", s("pending")),
-                (":accepted", s("accepted")),
-                (":canceled", s("canceled")),
-                (":now", s(sortable_time(now))),
-            ] {
-                // DynamoDB also refuses values that no clause uses.
-                if alternatives.iter().any(|c| c.contains(name)) {
-                    filter.values.insert(name.into(), value);
-                }
-            }
-            clauses.push(alternatives);
-        }
-        if let Some(email) = &query.email {
-            filter.values.insert(":email".into(), s(email));
-            clauses.push(vec!["email_canonical = :email"]);
-        }
-        if let Some(user) = query.created_by {
-            filter.values.insert(":created_by".into(), s(user.to_string()));
-            clauses.push(vec!["created_by = :created_by"]);
-        }
-        if let Some(user) = query.accepted_by {
-            filter.values.insert(":accepted_by".into(), s(user.to_string()));
-            clauses.push(vec!["accepted_by = :accepted_by"]);
-        }
-        if let Some(needle) = &query.search {
-            filter.values.insert(":search".into(), s(needle));
-            clauses.push(vec![
-                "contains(email_canonical, :search)",
-                "contains(first_lc, :search)",
-                "contains(last_lc, :search)",
-            ]);
-        }
-        let several = clauses.len() > 1;
-        let joined: Vec<String> = clauses
-            .into_iter()
-            .map(|alternatives| match alternatives.len() {
-                1 => alternatives[0].to_owned(),
-                _ if several => format!("({})", alternatives.join(" OR ")),
-                _ => alternatives.join(" OR "),
+    async fn status_counts(&self, scope: Scope, now: DateTime<Utc>) -> Result<(StatusCounts, usize), StoreError> {
+        let sort_keys = read_sort_keys(now);
+        let keys = (0..COUNTER_SHARDS)
+            .flat_map(|shard| {
+                let pk = counter_partition(scope, shard);
+                sort_keys
+                    .iter()
+                    .map(move |sk| Item::from([(PARTITION_KEY.to_owned(), s(&pk)), (SORT_KEY.to_owned(), s(sk))]))
             })
             .collect();
-        if !joined.is_empty() {
-            filter.expression = Some(joined.join(" AND "));
-        }
-        filter
+        let items = self.batch_get(keys, true).await?;
+        Ok((counts_at(&items, now), items.len()))
+    }
+
+    async fn email_total(&self, scope: Scope, email: &str) -> Result<(u64, usize), StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(email_counter_key(scope, email)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok((email_total(output.item()), usize::from(output.item().is_some())))
+    }
+
+    fn status_counts_cost(&self) -> usize {
+        COUNTER_READS
     }
 }

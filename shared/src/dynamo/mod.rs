@@ -3,18 +3,26 @@
 //!
 //! - `table`: the one definition of the table, its indexes and TTL;
 //! - `item`: how invites, slots and idempotency records are written as items;
+//! - `entries`, `counters`: the read model's items (ledgers, list entries, counters);
+//! - `write`: one write of an invite, a transaction over all of them;
 //! - `store`: the [`InviteStore`](crate::store::InviteStore) over them;
-//! - `list`: `userInvites`' queries.
+//! - `list`: the reads `userInvites` plans over ([`crate::readmodel`]);
+//! - `migrate`: bringing a table of an earlier version to the current shape.
 
+mod counters;
+mod entries;
 mod item;
 mod list;
+mod migrate;
 mod store;
 mod table;
+mod write;
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 
-pub use item::{EXPIRED_RETENTION_DAYS, invite_id_of_partition_key};
+pub use item::invite_id_of_partition_key;
+pub use migrate::MigrationReport;
 pub use store::DynamoStore;
 pub use table::{
     LIST_INDEXES, ListIndex, PARTITION_KEY, SORT_KEY, STREAM_VIEW_TYPE, TENANT_KEY, TTL_ATTRIBUTE, create_table,

@@ -1,21 +1,20 @@
 //! The invite store on DynamoDB: every change one conditional write or one transaction.
 
-use std::collections::HashMap;
-
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{Delete, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
 use chrono::{DateTime, Utc};
 use const_format::concatcp;
 
+use super::entries::{Derived, Ledger, ledger_from_item, ledger_key};
 use super::item::{
     EXPIRES_KEY, INVITE_ID, Item, MAIL_STATE, VERSION, idempotency_from_item, idempotency_item, idempotency_key,
-    invite_from_item, invite_id_of, invite_item, invite_key, n, s, slot_item, slot_key,
+    invite_from_item, invite_id_of, invite_key, n, s, slot_item, slot_key,
 };
 use super::sdk_error;
 use super::table::PARTITION_KEY;
+use super::write::{InviteWrite, ShardPicker, WriteFailure};
 use crate::domain::{Invite, InviteId, InviteStatus};
 use crate::store::{
     IdempotencyBegin, IdempotencyKey, IdempotencyRecord, InviteStore, ListPage, ListQuery, StoreError, sortable_time,
@@ -36,9 +35,9 @@ const SLOT_HELD_BY_US_OR_GONE: &str = concatcp!("attribute_not_exists(", PARTITI
 
 /// An insert never overwrites: invite ids are random, so this only fails on a retry of
 /// the same write.
-const INVITE_IS_NEW: &str = concatcp!("attribute_not_exists(", PARTITION_KEY, ")");
+pub(super) const INVITE_IS_NEW: &str = concatcp!("attribute_not_exists(", PARTITION_KEY, ")");
 /// Every other write of an invite is over the version that was read.
-const VERSION_UNCHANGED: &str = concatcp!(VERSION, " = :v");
+pub(super) const VERSION_UNCHANGED: &str = concatcp!(VERSION, " = :v");
 /// A claim may be taken when there is none, or when the one there expired.
 const IDEMPOTENCY_FREE: &str = concatcp!("attribute_not_exists(", PARTITION_KEY, ") OR ", EXPIRES_KEY, " <= :now");
 
@@ -67,6 +66,7 @@ fn slot_change(previous: &Invite, next: &Invite, now: DateTime<Utc>) -> SlotChan
 pub struct DynamoStore {
     pub(super) client: Client,
     pub(super) table: String,
+    pub(super) shards: ShardPicker,
 }
 
 impl DynamoStore {
@@ -74,96 +74,84 @@ impl DynamoStore {
         Self {
             client,
             table: table.into(),
+            shards: ShardPicker::new(),
         }
     }
 
-    fn put_invite(&self, invite: &Invite, condition: &str, values: Item) -> Result<Put, StoreError> {
-        Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(invite_item(invite)?))
-            .condition_expression(condition)
-            .set_expression_attribute_values((!values.is_empty()).then_some(values))
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .build()
-            .map_err(StoreError::internal)
-    }
-
-    fn put_slot(&self, invite: &Invite, now: DateTime<Utc>) -> Result<Put, StoreError> {
-        Put::builder()
+    fn put_slot(&self, invite: &Invite, now: DateTime<Utc>) -> Result<TransactWriteItem, StoreError> {
+        let put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(slot_item(invite)))
             .condition_expression(SLOT_FREE_FOR_US)
             .expression_attribute_values(":id", s(invite.id.to_string()))
             .expression_attribute_values(":now", s(sortable_time(now)))
             .build()
-            .map_err(StoreError::internal)
+            .map_err(StoreError::internal)?;
+        Ok(TransactWriteItem::builder().put(put).build())
     }
 
-    fn delete_slot(&self, invite: &Invite) -> Result<Delete, StoreError> {
-        Delete::builder()
+    fn delete_slot(&self, invite: &Invite) -> Result<TransactWriteItem, StoreError> {
+        let delete = Delete::builder()
             .table_name(&self.table)
             .set_key(Some(slot_key(invite)))
             .condition_expression(SLOT_HELD_BY_US_OR_GONE)
             .expression_attribute_values(":id", s(invite.id.to_string()))
             .build()
-            .map_err(StoreError::internal)
+            .map_err(StoreError::internal)?;
+        Ok(TransactWriteItem::builder().delete(delete).build())
     }
 
-    /// Runs a transaction; on cancellation, says which items' conditions failed (and
-    /// the current copy of the first, when DynamoDB returned it).
-    async fn transact(&self, items: Vec<TransactWriteItem>) -> Result<(), Cancelled> {
-        match self
+    /// The ledger of an invite, read with strong consistency.
+    pub(super) async fn read_ledger(&self, id: InviteId) -> Result<Ledger, StoreError> {
+        let output = self
             .client
-            .transact_write_items()
-            .set_transact_items(Some(items))
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(ledger_key(id)))
+            .consistent_read(true)
             .send()
             .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) => match e.as_service_error() {
-                Some(TransactWriteItemsError::TransactionCanceledException(cancel)) => {
-                    let reasons = cancel.cancellation_reasons();
-                    let failed = |i: usize| reasons.get(i).and_then(|r| r.code()) == Some("ConditionalCheckFailed");
-                    if (0..reasons.len()).any(|i| {
-                        reasons
-                            .get(i)
-                            .and_then(|r| r.code())
-                            .is_some_and(|c| c != "None" && c != "ConditionalCheckFailed")
-                    }) {
-                        // Another transaction held an item (TransactionConflict) or DynamoDB throttled it.
-                        return Err(Cancelled::Store(StoreError::Conflict(None)));
-                    }
-                    let first_item = reasons.first().and_then(|r| r.item()).map(invite_from_item).transpose();
-                    Err(Cancelled::Conditions {
-                        failed: (0..reasons.len()).filter(|i| failed(*i)).collect(),
-                        first_item: first_item.ok().flatten().map(Box::new),
-                    })
-                }
-                _ => Err(Cancelled::Store(sdk_error(e))),
-            },
-        }
+            .map_err(sdk_error)?;
+        ledger_from_item(output.item())
     }
 
-    /// A conditional put of an invite on its own; a failed condition returns the current copy.
-    async fn put_alone(&self, put: Put) -> Result<(), StoreError> {
-        let result = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(put.item))
-            .set_condition_expression(put.condition_expression)
-            .set_expression_attribute_values(put.expression_attribute_values)
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) => match e.as_service_error() {
-                Some(PutItemError::ConditionalCheckFailedException(failed)) => Err(StoreError::Conflict(
-                    failed.item().and_then(|item| invite_from_item(item).ok()).map(Box::new),
-                )),
-                _ => Err(sdk_error(e)),
-            },
+    /// Writes `next` over the stored copy `previous` (version and ledger as the write
+    /// expects them), bringing entries and counters along; a ledger out of step (the
+    /// previous version of the code wrote the invite, or it was never migrated) is read
+    /// and written over instead.
+    pub(super) async fn write_over(
+        &self,
+        previous_version: u64,
+        ledger: Ledger,
+        next: &Invite,
+        slot: Option<TransactWriteItem>,
+        slot_optional: bool,
+    ) -> Result<(), StoreError> {
+        let mut write = InviteWrite {
+            invite: next.clone(),
+            invite_condition: (
+                VERSION_UNCHANGED.to_owned(),
+                Item::from([(":v".to_owned(), n(previous_version as i64))]),
+            ),
+            ledger,
+            slot,
+        };
+        let mut ledger_reread = false;
+        loop {
+            match self.run_write(&write).await {
+                Ok(()) => return Ok(()),
+                Err(WriteFailure::Invite(current)) => return Err(StoreError::Conflict(current)),
+                Err(WriteFailure::Ledger) if !ledger_reread => {
+                    ledger_reread = true;
+                    write.ledger = self.read_ledger(next.id).await?;
+                }
+                Err(WriteFailure::Ledger) => return Err(StoreError::Conflict(None)),
+                // The slot was taken over by a newer invite after ours expired: it is not
+                // ours to give back, so the invite is written without it.
+                Err(WriteFailure::Slot) if slot_optional => write.slot = None,
+                Err(WriteFailure::Slot) => return Err(StoreError::DuplicatePending),
+                Err(WriteFailure::Store(e)) => return Err(e),
+            }
         }
     }
 
@@ -185,37 +173,26 @@ impl DynamoStore {
     }
 }
 
-enum Cancelled {
-    Conditions {
-        failed: Vec<usize>,
-        first_item: Option<Box<Invite>>,
-    },
-    Store(StoreError),
-}
-
-fn transact_put(put: Put) -> TransactWriteItem {
-    TransactWriteItem::builder().put(put).build()
-}
-
-fn transact_delete(delete: Delete) -> TransactWriteItem {
-    TransactWriteItem::builder().delete(delete).build()
-}
-
 #[async_trait]
 impl InviteStore for DynamoStore {
-    /// One round trip: the invite and its slot in one transaction.
+    /// One round trip: the invite, its slot, ledger, entries and counts in one transaction.
     async fn insert(&self, invite: &Invite, now: DateTime<Utc>) -> Result<(), StoreError> {
-        let items = vec![
-            transact_put(self.put_slot(invite, now)?),
-            transact_put(self.put_invite(invite, INVITE_IS_NEW, HashMap::new())?),
-        ];
-        match self.transact(items).await {
+        let write = InviteWrite {
+            invite: invite.clone(),
+            invite_condition: (INVITE_IS_NEW.to_owned(), Item::new()),
+            ledger: Ledger::Absent,
+            slot: Some(self.put_slot(invite, now)?),
+        };
+        match self.run_write(&write).await {
             Ok(()) => Ok(()),
-            Err(Cancelled::Conditions { failed, .. }) if failed.contains(&0) => Err(StoreError::DuplicatePending),
-            Err(Cancelled::Conditions { .. }) => {
+            // A retry of a transaction that went through (the SDK gave up waiting on it):
+            // the invite there is this very one.
+            Err(WriteFailure::Invite(Some(current))) if *current == *invite => Ok(()),
+            Err(WriteFailure::Slot) => Err(StoreError::DuplicatePending),
+            Err(WriteFailure::Invite(_) | WriteFailure::Ledger) => {
                 Err(StoreError::internal(format!("invite {} exists already", invite.id)))
             }
-            Err(Cancelled::Store(e)) => Err(e),
+            Err(WriteFailure::Store(e)) => Err(e),
         }
     }
 
@@ -233,34 +210,29 @@ impl InviteStore for DynamoStore {
         output.item().map(invite_from_item).transpose()
     }
 
-    /// One round trip: a conditional put, or a transaction when the slot changes hands.
+    /// One round trip: a transaction over the invite, its ledger, entries and counts, and
+    /// its slot when the slot changes hands.
     async fn replace(&self, previous: &Invite, next: &Invite, now: DateTime<Utc>) -> Result<(), StoreError> {
-        let version_matches = HashMap::from([(":v".to_owned(), n(previous.version as i64))]);
-        let put = self.put_invite(next, VERSION_UNCHANGED, version_matches)?;
         let slot = match slot_change(previous, next, now) {
             SlotChange::None => None,
-            SlotChange::Take => Some(transact_put(self.put_slot(next, now)?)),
-            SlotChange::GiveBack => Some(transact_delete(self.delete_slot(previous)?)),
-        };
-        let Some(slot) = slot else {
-            return self.put_alone(put).await;
+            SlotChange::Take => Some(self.put_slot(next, now)?),
+            SlotChange::GiveBack => Some(self.delete_slot(previous)?),
         };
         let giving_back = matches!(slot_change(previous, next, now), SlotChange::GiveBack);
-        match self.transact(vec![transact_put(put.clone()), slot]).await {
-            Ok(()) => Ok(()),
-            Err(Cancelled::Conditions { failed, first_item }) if failed.contains(&0) => {
-                Err(StoreError::Conflict(first_item))
-            }
-            // The slot was taken over by a newer invite after ours expired: it is not
-            // ours to give back, so store the invite alone.
-            Err(Cancelled::Conditions { .. }) if giving_back => self.put_alone(put).await,
-            Err(Cancelled::Conditions { .. }) => Err(StoreError::DuplicatePending),
-            Err(Cancelled::Store(e)) => Err(e),
-        }
+        let ledger = Ledger::At {
+            version: previous.version as i64,
+            shape: super::entries::SHAPE,
+            derived: Box::new(Derived::of(previous)),
+        };
+        self.write_over(previous.version, ledger, next, slot, giving_back).await
     }
 
     async fn list(&self, query: &ListQuery, now: DateTime<Utc>) -> Result<ListPage, StoreError> {
-        self.list_page(query, now).await
+        crate::readmodel::list(self, query, now).await
+    }
+
+    async fn unrecorded_expired(&self, now: DateTime<Utc>, max: usize) -> Result<Vec<InviteId>, StoreError> {
+        self.backlog(now, max).await
     }
 
     /// One round trip: a conditional put that returns the existing record when it fails.

@@ -5,7 +5,7 @@ use const_format::formatcp;
 use super::{ListParams, RequestError};
 use crate::domain::{
     DEFAULT_PAGE_LIMIT, EffectiveStatus, EmailAddress, FieldError, InviteId, MAX_IDEMPOTENCY_KEY_CHARS, MAX_OFFSET,
-    MAX_PAGE_LIMIT, MAX_SEARCH_CHARS, SortField, SortOrder, TenantId, UserId, fold_case,
+    MAX_PAGE_LIMIT, MAX_SEARCH_CHARS, SortField, SortOrder, TenantId, UserId, search_needle,
 };
 
 const IDEMPOTENCY_KEY_MESSAGE: &str = formatcp!("must be 1 to {MAX_IDEMPOTENCY_KEY_CHARS} visible ASCII characters");
@@ -124,7 +124,8 @@ pub fn list_params(query: Option<&str>) -> Result<ListParams, RequestError> {
         value("search").is_none_or(|s| s.chars().count() <= MAX_SEARCH_CHARS),
         SEARCH_MESSAGE,
     );
-    let search = value("search").map(|s| fold_case(s.trim()));
+    // Folded for case and accents; what cannot start a word is dropped from its front.
+    let search = value("search").and_then(search_needle);
     let sort = value("sort").map(SortField::parse);
     check(
         "sort",
@@ -143,7 +144,7 @@ pub fn list_params(query: Option<&str>) -> Result<ListParams, RequestError> {
         email: email.and_then(Result::ok).map(|e| e.canonical().to_owned()),
         created_by: created_by.flatten(),
         accepted_by: accepted_by.flatten(),
-        search: search.filter(|s| !s.is_empty()),
+        search,
         sort: sort.flatten().unwrap_or(SortField::CreatedAt),
         order: order.flatten().unwrap_or(SortOrder::Desc),
         limit: limit.flatten().unwrap_or(DEFAULT_PAGE_LIMIT),

@@ -1,5 +1,7 @@
-//! Opaque list cursors: the position after the last invite of a page, bound to the
-//! tenant and the query it came from, and signed so it cannot be forged or edited.
+//! Opaque list cursors: the position after the last invite of a page (one sort key,
+//! which is a position in every list and shard the page merges), bound to the scope
+//! (one tenant, or every tenant) and the query it came from, and signed so it cannot be
+//! forged or edited.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -81,7 +83,7 @@ mod tests {
 
     fn query(tenant: TenantId) -> ListQuery {
         ListQuery {
-            tenant_id: tenant,
+            tenant_id: Some(tenant),
             statuses: vec![],
             email: None,
             created_by: None,
@@ -103,8 +105,17 @@ mod tests {
             id: InviteId::random(),
         };
         let cursor = codec.encode(&query(tenant), key.clone());
-        assert_eq!(codec.decode(&query(tenant), &cursor), Some(key));
+        assert_eq!(codec.decode(&query(tenant), &cursor), Some(key.clone()));
         assert_eq!(codec.decode(&query(TenantId::random()), &cursor), None);
+        // Nor for every tenant's list (a super admin's), nor the other way round.
+        let every_tenant = ListQuery {
+            tenant_id: None,
+            ..query(tenant)
+        };
+        assert_eq!(codec.decode(&every_tenant, &cursor), None);
+        let theirs = codec.encode(&every_tenant, key.clone());
+        assert_eq!(codec.decode(&every_tenant, &theirs), Some(key.clone()));
+        assert_eq!(codec.decode(&query(tenant), &theirs), None);
         let mut other = query(tenant);
         other.search = Some("x".into());
         assert_eq!(codec.decode(&other, &cursor), None);
@@ -131,7 +142,7 @@ mod properties {
 
     fn query() -> impl Strategy<Value = ListQuery> {
         (
-            uuid(),
+            prop::option::of(uuid()),
             proptest::collection::vec(select(EffectiveStatus::ALL.to_vec()), 0..4),
             prop::option::of(".{0,20}"),
             prop::option::of(uuid()),
@@ -148,7 +159,7 @@ mod properties {
         )
             .prop_map(
                 |(tenant, statuses, email, created_by, accepted_by, search, sort, order, limit)| ListQuery {
-                    tenant_id: TenantId(tenant),
+                    tenant_id: tenant.map(TenantId),
                     statuses,
                     email,
                     created_by: created_by.map(UserId),
@@ -213,7 +224,14 @@ mod properties {
             .prop_map(move |(query, which, bit, status, fresh)| {
                 let mut other = query.clone();
                 match which {
-                    0 => other.tenant_id = TenantId(flip(query.tenant_id.0, bit)),
+                    // One bit away, or every tenant instead of one (a super admin's list).
+                    0 => {
+                        other.tenant_id = match query.tenant_id {
+                            Some(tenant) if bit < 127 => Some(TenantId(flip(tenant.0, bit))),
+                            Some(_) => None,
+                            None => Some(TenantId(uuid::Uuid::from_u128(fresh))),
+                        }
+                    }
                     1 if other.statuses.contains(&status) => other.statuses.retain(|s| *s != status),
                     1 => other.statuses.push(status),
                     2 => other.email = nudge(&query.email),

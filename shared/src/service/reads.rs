@@ -51,6 +51,8 @@ impl CheckTokenResponse {
 #[serde(rename_all = "camelCase")]
 pub struct ListResponse {
     pub total_count: u64,
+    /// `false`: at least `total_count` match (a count no counter covers stops at 100).
+    pub total_count_exact: bool,
     pub data: Vec<InviteView>,
     pub next_cursor: Option<String>,
 }
@@ -89,18 +91,15 @@ impl InviteService {
         }
     }
 
-    /// userInvites: one tenant's invites, filtered, sorted and paged.
+    /// userInvites: one tenant's invites, or every tenant's for a super admin who names
+    /// none, filtered, sorted and paged.
     pub async fn list(&self, caller: &Caller, params: ListParams) -> Result<ListResponse, InviteError> {
         let tenant_id = match (params.tenant_id, caller.tenant_id) {
-            (Some(tenant), _) if caller.may_act_in(tenant) => tenant,
+            (Some(tenant), _) if caller.may_act_in(tenant) => Some(tenant),
             (Some(_), _) => return Err(Refusal::Forbidden("only a super admin may list another tenant").into()),
-            (None, Some(own)) => own,
-            (None, None) if caller.super_admin => {
-                return Err(InviteError::Invalid(vec![FieldError::new(
-                    "tenantId",
-                    "is required with a super admin token that names no tenant",
-                )]));
-            }
+            // Whatever tenant its token names, a super admin lists every tenant.
+            (None, _) if caller.super_admin => None,
+            (None, Some(own)) => Some(own),
             (None, None) => return Err(Refusal::Forbidden("the token names no tenant").into()),
         };
         let mut query = ListQuery {
@@ -126,15 +125,30 @@ impl InviteService {
         }
         let now = self.clock.now();
         let page = self.store.list(&query, now).await?;
-        let next_cursor = page
-            .items
-            .last()
-            .filter(|_| page.has_more)
-            .map(|last| self.cursors.encode(&query, query.sort_key(last, now)));
+        let next_cursor = page.next.map(|after| self.cursors.encode(&query, after));
         Ok(ListResponse {
             total_count: page.total_count,
+            total_count_exact: page.total_exact,
             data: page.items.iter().map(|i| i.view(now)).collect(),
             next_cursor,
         })
+    }
+
+    /// The expiry sweep: records the expiry of up to `max` invites that expired but are
+    /// still listed as pending, oldest first, so lists file them as expired. Counts are
+    /// exact without it; it keeps the pending and expired lists free of what the clock
+    /// moved. Returns how many it recorded.
+    pub async fn sweep_expired(&self, max: usize) -> Result<usize, InviteError> {
+        let ids = self.store.unrecorded_expired(self.clock.now(), max).await?;
+        let mut recorded = 0;
+        for id in ids {
+            match self.transition(id, |current, now| current.expiry_recorded(now)).await {
+                Ok(_) => recorded += 1,
+                // Resent, canceled or recorded in the meantime: nothing to record.
+                Err(InviteError::Refused(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(recorded)
     }
 }

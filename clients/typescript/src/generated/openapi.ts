@@ -12,11 +12,21 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List, filter, search and page a tenant's invites.
+         * List, filter, search and page a tenant's invites, or every tenant's.
          * @description A user lists their own tenant; `tenantId` naming another tenant is 403 for
-         *     users. A super admin whose token names no tenant must pass `tenantId`.
-         *     Page with `offset` (up to 10,000) or with the opaque `nextCursor` of the previous
+         *     users. A super admin lists one tenant with `tenantId`, and every tenant without
+         *     it (whatever tenant its own token names), with the same filters, sorts, cursors
+         *     and counts.
+         *     Page with `offset` (up to 1,000) or with the opaque `nextCursor` of the previous
          *     page as `cursor` (not both). Unknown or repeated query parameters are a 400.
+         *
+         *     One request reads at most `offset + 2 * limit + 150` items from storage, however
+         *     many invites there are. Each single filter is served by an index in the requested
+         *     order, so its pages are full. A combination of filters, or a `search` longer than
+         *     4 characters, is checked in memory over the index of one filter; such a page may
+         *     stop short of `limit` when its read budget is spent, and then carries a
+         *     `nextCursor` (as may a `pending` or `expired` page while many expiries wait for
+         *     the expiry sweep). Following `nextCursor` never skips or repeats an invite.
          */
         get: operations["userInvites"];
         put?: never;
@@ -419,10 +429,24 @@ export interface components {
             };
         };
         ListUserInvitesResponse: {
-            /** @description How many invites match the filters (all pages). */
+            /**
+             * @description How many invites match the filters (all pages). Exact for no filter or
+             *     `status` only (in a tenant or across tenants) and for `email` only. With
+             *     `search`, `createdByUserId`, `acceptedByUserId` or a combination, exact up to
+             *     100 matches; past that, 100 with `totalCountExact: false`.
+             */
             totalCount: number;
+            /**
+             * @description `true`: `totalCount` is the number of matches. `false`: at least
+             *     `totalCount` match (100+, or fewer when a combination of filters ran out of
+             *     reads before it could count them all).
+             */
+            totalCountExact: boolean;
             data: components["schemas"]["Invite"][];
-            /** @description Pass as `cursor` for the next page; null on the last page. */
+            /**
+             * @description Pass as `cursor` for the next page; null on the last page. A page short of
+             *     `limit` with a `nextCursor` is not the last.
+             */
             nextCursor: string | null;
         };
         /** @description An RFC 9457 problem with a stable `code`. */
@@ -590,7 +614,7 @@ export interface operations {
             query?: {
                 /** @description Page size. */
                 limit?: number;
-                /** @description How many matching invites to skip; not with `cursor`. */
+                /** @description How many matching invites to skip (they are read); not with `cursor`. */
                 offset?: number;
                 /**
                  * @description The `nextCursor` of the previous page of the very same query (same filters,
@@ -604,13 +628,20 @@ export interface operations {
                 createdByUserId?: string;
                 acceptedByUserId?: string;
                 /**
-                 * @description Case-insensitive substring of email, firstName or lastName (at most 100
-                 *     characters as given; surrounding spaces are trimmed).
+                 * @description Case- and accent-insensitive prefix of any word of the email, firstName or
+                 *     lastName: `jo` finds `John`, `wick.john@gmail.com` and `jo@x.io`; `zoe` finds
+                 *     `Zoë`. A word starts at a letter or digit after anything else, and the needle
+                 *     may run on past its end (`john@gm`). At most 100 characters as given;
+                 *     surrounding spaces, and leading characters that cannot start a word, are
+                 *     ignored; nothing left means no search.
                  */
                 search?: string;
                 sort?: "createdAt" | "updatedAt" | "email" | "status";
                 order?: "asc" | "desc";
-                /** @description The tenant to list; another tenant than the token's is for super admins only. */
+                /**
+                 * @description The tenant to list; another tenant than the token's is for super admins only.
+                 *     A super admin without it lists every tenant.
+                 */
                 tenantId?: string;
             };
             header?: never;

@@ -4,6 +4,15 @@
 //! check, the pending-email slot) runs with no other writer in between: exactly one of
 //! many concurrent accepts wins, and one email has at most one pending invite per
 //! tenant, also under concurrent sends. Each commit is durable before it returns.
+//!
+//! Lists are read the way the DynamoDB store reads them ([`invites_shared::readmodel`]),
+//! over redb tables that the same write transaction keeps in step (`index`): no list
+//! request loads a tenant, and a data folder of the previous version is brought to this
+//! shape when it opens (`migrate`).
+
+mod index;
+mod migrate;
+mod reads;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -11,6 +20,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use invites_shared::domain::{EmailStatus, Invite, InviteId, InviteStatus};
+use invites_shared::readmodel::{self, lists::Scope};
 use invites_shared::store::{
     IdempotencyBegin, IdempotencyKey, IdempotencyRecord, InviteStore, ListPage, ListQuery, StoreError,
 };
@@ -19,8 +29,6 @@ use serde::{Deserialize, Serialize};
 
 /// Invites by id, as JSON.
 const INVITES: TableDefinition<&str, &[u8]> = TableDefinition::new("invites");
-/// `tenant/id` for every invite: a tenant's invites are one key range.
-const BY_TENANT: TableDefinition<&str, ()> = TableDefinition::new("invites_by_tenant");
 /// `tenant/canonical email` → the invite holding the pending slot.
 const EMAIL_SLOTS: TableDefinition<&str, &[u8]> = TableDefinition::new("pending_email_slots");
 /// `tenant/user/key` → the idempotency record.
@@ -37,15 +45,15 @@ pub struct EmbeddedStore {
     db: Arc<Database>,
 }
 
-fn internal(e: impl Into<invites_shared::store::BoxError>) -> StoreError {
+pub(crate) fn internal(e: impl Into<invites_shared::store::BoxError>) -> StoreError {
     StoreError::Internal(e.into())
 }
 
-fn to_json(value: &impl Serialize) -> Result<Vec<u8>, StoreError> {
+pub(crate) fn to_json(value: &impl Serialize) -> Result<Vec<u8>, StoreError> {
     serde_json::to_vec(value).map_err(internal)
 }
 
-fn from_json<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, StoreError> {
+pub(crate) fn from_json<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, StoreError> {
     serde_json::from_slice(bytes).map_err(internal)
 }
 
@@ -84,15 +92,27 @@ fn give_back_slot(slots: &mut Table<&str, &[u8]>, invite: &Invite) -> Result<(),
 }
 
 impl EmbeddedStore {
+    /// Opens (or creates) the data file, bringing the invites of an earlier version to
+    /// the current shape (see [`EmbeddedStore::migrate`]).
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        Self::open_migrating(path).map(|(store, _)| store)
+    }
+
+    /// [`EmbeddedStore::open`], and how many invites it brought to the current shape.
+    pub fn open_migrating(path: &Path) -> Result<(Self, u64), StoreError> {
         let db = Database::create(path).map_err(internal)?;
         let txn = db.begin_write().map_err(internal)?;
         txn.open_table(INVITES).map_err(internal)?;
-        txn.open_table(BY_TENANT).map_err(internal)?;
         txn.open_table(EMAIL_SLOTS).map_err(internal)?;
         txn.open_table(IDEMPOTENCY).map_err(internal)?;
+        txn.open_table(index::ENTRIES).map_err(internal)?;
+        txn.open_table(index::COUNTS).map_err(internal)?;
+        txn.open_table(index::EXPIRY).map_err(internal)?;
+        txn.open_table(index::LEDGERS).map_err(internal)?;
         txn.commit().map_err(internal)?;
-        Ok(Self { db: Arc::new(db) })
+        let store = Self { db: Arc::new(db) };
+        let migrated = store.migrate()?;
+        Ok((store, migrated))
     }
 
     /// Runs blocking database work off the async runtime.
@@ -133,12 +153,7 @@ impl InviteStore for EmbeddedStore {
             invites
                 .insert(id.as_str(), to_json(&invite)?.as_slice())
                 .map_err(internal)?;
-            let index_key = format!("{}/{}", invite.tenant_id, invite.id);
-            txn.open_table(BY_TENANT)
-                .map_err(internal)?
-                .insert(index_key.as_str(), ())
-                .map_err(internal)?;
-            Ok(())
+            index::derive(txn, None, &invite)
         })
         .await
     }
@@ -180,30 +195,19 @@ impl InviteStore for EmbeddedStore {
             invites
                 .insert(id.as_str(), to_json(&next)?.as_slice())
                 .map_err(internal)?;
-            Ok(())
+            drop(invites);
+            let previous = index::ledger(txn, next.id)?;
+            index::derive(txn, previous.as_ref(), &next)
         })
         .await
     }
 
     async fn list(&self, query: &ListQuery, now: DateTime<Utc>) -> Result<ListPage, StoreError> {
-        let query = query.clone();
-        self.blocking(move |db| {
-            let txn = db.begin_read().map_err(internal)?;
-            let index = txn.open_table(BY_TENANT).map_err(internal)?;
-            let invites = txn.open_table(INVITES).map_err(internal)?;
-            // '0' is the character after '/': the range is exactly this tenant's keys.
-            let (start, end) = (format!("{}/", query.tenant_id), format!("{}0", query.tenant_id));
-            let mut tenant_invites = Vec::new();
-            for entry in index.range(start.as_str()..end.as_str()).map_err(internal)? {
-                let (key, _) = entry.map_err(internal)?;
-                let id = key.value().rsplit('/').next().unwrap_or_default().to_owned();
-                if let Some(bytes) = invites.get(id.as_str()).map_err(internal)? {
-                    tenant_invites.push(from_json::<Invite>(bytes.value())?);
-                }
-            }
-            Ok(query.page_in_memory(tenant_invites, now))
-        })
-        .await
+        readmodel::list(self, query, now).await
+    }
+
+    async fn unrecorded_expired(&self, now: DateTime<Utc>, max: usize) -> Result<Vec<InviteId>, StoreError> {
+        self.backlog_ids(Scope::All, now, max)
     }
 
     async fn begin_idempotent(
