@@ -17,6 +17,8 @@
 #     DynamoDB server per test thread, see tests/support/moto.rs);
 #   - runs the cargo-lambda loop: `cargo lambda watch` and `cargo lambda invoke` of every
 #     function with its sample event (scripts/test-cargo-lambda.sh);
+#   - the web components in Chromium (scripts/test-web.sh) and the TypeScript client
+#     (scripts/test-typescript.sh), each against a real invites-local;
 #   - smoke-tests invites-local with the deploy pipeline's smoke test (scripts/smoke-test.sh);
 #   - runs Schemathesis against invites-local and openapi.yaml (scripts/schemathesis.sh);
 #   - fuzzes request-body parsing for a bounded time (scripts/fuzz.sh; FUZZ_SECONDS,
@@ -146,7 +148,13 @@ with_moto api "$test_threads" env INVITES_TEST_STORE=dynamodb \
 echo "==> the cargo-lambda loop (cargo lambda watch, cargo lambda invoke of every function)"
 scripts/test-cargo-lambda.sh
 
+echo "==> the web components in Chromium (clients/web; builds invites-local with the pages it checked)"
+scripts/test-web.sh
+echo "==> the TypeScript client against invites-local (clients/typescript)"
+INVITES_LOCAL_BIN="$PWD/target/debug/invites-local" scripts/test-typescript.sh
+
 echo "==> the deploy pipeline's smoke test, against invites-local"
+cargo build -p invites-local
 smoke_port=$(free_port)
 smoke_dir=$(mktemp -d)
 INVITES_LISTEN="127.0.0.1:$smoke_port" INVITES_DATA_DIR="$smoke_dir" target/debug/invites-local \

@@ -83,11 +83,14 @@ pub fn read_sort_keys(now: DateTime<Utc>) -> [String; 4] {
     buckets(now).map(|b| b.sk)
 }
 
+/// One counter item's additions (attribute → signed amount) and its `ttl`, if any.
+type ItemDeltas = (BTreeMap<String, i64>, Option<i64>);
+
 /// Signed additions to counter items, merged per item (a transaction may name an item
 /// once), with the `ttl` each calendar item carries.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Deltas {
-    items: BTreeMap<(String, String), (BTreeMap<String, i64>, Option<i64>)>,
+    items: BTreeMap<(String, String), ItemDeltas>,
 }
 
 impl Deltas {

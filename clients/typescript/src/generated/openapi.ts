@@ -458,11 +458,13 @@ export interface components {
             status: number;
             detail: string;
             code: components["schemas"]["ProblemCode"];
-            /** @description Every invalid field, by JSON path, query parameter or header name. */
+            /** @description Every invalid field, by JSON path, query parameter or header name: the first 100, each field and message clipped to 200 characters. A problem document is never larger than 64 KiB. */
             errors: components["schemas"]["FieldError"][];
+            /** @description How many invalid fields there were beyond the 100 listed (absent when none). */
+            errorsOmitted?: number;
         };
         /** @enum {string} */
-        ProblemCode: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INVITE_NOT_PENDING" | "INVITE_NOT_ACCEPTED" | "INVITE_EXPIRED" | "INVITE_ALREADY_ACCEPTED" | "INVITE_CANCELED" | "DUPLICATE_PENDING_INVITE" | "TOKEN_INVALID" | "PAYLOAD_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_PROGRESS" | "RATE_LIMITED" | "UNAVAILABLE" | "INTERNAL";
+        ProblemCode: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INVITE_NOT_PENDING" | "INVITE_NOT_ACCEPTED" | "INVITE_EXPIRED" | "INVITE_ALREADY_ACCEPTED" | "INVITE_CANCELED" | "DUPLICATE_PENDING_INVITE" | "TOKEN_INVALID" | "PAYLOAD_TOO_LARGE" | "REQUEST_TIMEOUT" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_PROGRESS" | "RATE_LIMITED" | "UNAVAILABLE" | "INTERNAL";
         FieldError: {
             field: string;
             message: string;
