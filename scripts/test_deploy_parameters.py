@@ -53,22 +53,22 @@ def through_sam(values):
 
 def main():
     for value in HOSTILE:
-        assert through_sam({"JwtSecret": value}) == {"JwtSecret": value}, repr(value)
+        assert through_sam({"JwtPublicKey": value}) == {"JwtPublicKey": value}, repr(value)
 
     alphabet = ["\\", '"', "'", " ", "$", "a", "=", ",", "\n", "{", "}"]
     generator = random.Random(12)
     for _ in range(3000):
         value = "".join(generator.choice(alphabet) for _ in range(generator.randint(1, 12)))
-        assert through_sam({"CursorSecret": value}) == {"CursorSecret": value}, repr(value)
+        assert through_sam({"AcceptUrl": value}) == {"AcceptUrl": value}, repr(value)
 
     # Unset or empty: left out, so the stack keeps the value it has.
     environ = {"CFN_PARAMETER_SenderEmail": "", "CFN_PARAMETER_AcceptUrl": "https://a.example/?t={token}"}
-    chosen = deploy_parameters.overrides(environ, {"SenderEmail", "AcceptUrl", "JwtSecret"})
+    chosen = deploy_parameters.overrides(environ, {"SenderEmail", "AcceptUrl", "JwtPublicKey"})
     assert list(chosen) == ["AcceptUrl"], chosen
 
     # The real template's names, and a typo that fails loudly.
     names = deploy_parameters.template_parameters(os.path.join(ROOT, "template.yaml"))
-    assert {"JwtSecret", "SenderEmail", "AcceptUrl", "CorsAllowedOrigins"} <= names, names
+    assert {"JwtSecretParameter", "JwtJwksUrl", "SenderEmail", "AcceptUrl", "CorsAllowedOrigins"} <= names, names
     typo = subprocess.run(
         [sys.executable, os.path.join(HERE, "deploy_parameters.py"), os.path.join(ROOT, "template.yaml")],
         env={**os.environ, "CFN_PARAMETER_SenderEmial": "x@example.com"},
