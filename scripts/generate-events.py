@@ -42,7 +42,7 @@ def jwt(claims: dict) -> str:
 
 # The invite token: base64url(invite id ‖ 32 bytes), as the service issues them.
 TOKEN = b64url(uuid.UUID(INVITE).bytes + bytes(range(1, 33)))
-USER_JWT = jwt({"sub": USER, "tenantId": TENANT, "exp": EXP})
+USER_JWT = jwt({"sub": USER, "tenantId": TENANT, "roles": ["content-creator"], "exp": EXP})
 OTHER_TENANT_JWT = jwt({"sub": str(uuid.UUID(int=1)), "tenantId": OTHER_TENANT, "exp": EXP})
 INVITEE_JWT = jwt({"sub": str(uuid.UUID(int=2)), "exp": EXP})
 

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! invites-local                      serve every route on INVITES_LISTEN (default 127.0.0.1:3000)
-//! invites-local token --sub UUID --tenant UUID [--super-admin] [--hours N]
+//! invites-local token --sub UUID --tenant UUID [--role R]... [--super-admin] [--hours N]
 //!                                    print a signed development token
 //! invites-local create-table         create the DynamoDB table INVITES_TABLE_NAME if missing
 //! invites-local seed-fixtures [--queued]
@@ -51,7 +51,7 @@ const USAGE: &str = "usage:
   invites-local outbox [--last-token]
                                     list the emails in the outbox with their accept links
                                     (--last-token: print only the newest email's token)
-  invites-local token --sub UUID --tenant UUID [--super-admin] [--hours N]
+  invites-local token --sub UUID --tenant UUID [--role R]... [--super-admin] [--hours N]
                                     print a signed development token (HS256)";
 
 #[tokio::main]
@@ -358,6 +358,7 @@ async fn token(args: &[String]) -> Result<(), String> {
     let mut sub = None;
     let mut tenant = None;
     let mut super_admin = false;
+    let mut roles = Vec::new();
     let mut hours: u64 = 24;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
@@ -366,6 +367,7 @@ async fn token(args: &[String]) -> Result<(), String> {
             "--sub" => sub = Some(value()?),
             "--tenant" => tenant = Some(value()?),
             "--super-admin" => super_admin = true,
+            "--role" => roles.push(value()?),
             "--hours" => {
                 hours = value()?
                     .parse()
@@ -400,6 +402,7 @@ async fn token(args: &[String]) -> Result<(), String> {
         exp,
         iss: config.jwt.issuer.clone(),
         aud: config.jwt.audience.clone(),
+        roles,
     };
     println!("{}", issue_hs256_token(secret, &claims));
     Ok(())

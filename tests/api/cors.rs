@@ -164,7 +164,11 @@ async fn without_origins_no_browser_on_another_origin_is_answered() {
     assert!(header(response.headers(), "access-control-allow-origin").is_none());
     let allow = header(response.headers(), "allow");
     problem(response, 405, "METHOD_NOT_ALLOWED").await;
-    assert_eq!(allow.as_deref(), Some("POST, GET"), "OPTIONS is no route of its own");
+    assert_eq!(
+        allow.as_deref(),
+        Some("POST, GET, HEAD"),
+        "OPTIONS is no route of its own"
+    );
 
     let response = app
         .client

@@ -28,6 +28,7 @@ mod persistence;
 mod public_keys;
 mod races;
 mod resend;
+mod roles;
 mod send;
 mod tenancy;
 mod tokens;

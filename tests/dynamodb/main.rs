@@ -307,9 +307,8 @@ async fn cancel_answers_503_under_throttling_and_changes_nothing() {
 async fn resend_answers_503_under_throttling_and_the_old_token_stays_valid() {
     let (app, proxy) = app_behind_proxy().await;
     let (invite, token) = invite_without_email(&app, "resend@example.com").await;
-    // A resend writes the invite alone when its expiry is unchanged (as here: the clock
-    // has not moved since the send), with its slot otherwise.
-    proxy.fail("PutItem", Fault::Throttle, usize::MAX);
+    // A resend writes the invite with its ledger and list entries: one transaction.
+    proxy.fail("TransactWriteItems", Fault::Throttle, usize::MAX);
     proxy.take_calls();
     let resend = app
         .post(
@@ -320,8 +319,8 @@ async fn resend_answers_503_under_throttling_and_the_old_token_stays_valid() {
         .await;
     problem(resend, 503, "UNAVAILABLE").await;
     let calls = proxy.take_calls();
-    assert_eq!(count(&calls, "PutItem"), ATTEMPTS, "{calls:?}");
-    assert_eq!(count(&calls, "TransactWriteItems"), 0, "{calls:?}");
+    assert_eq!(count(&calls, "TransactWriteItems"), ATTEMPTS, "{calls:?}");
+    assert_eq!(count(&calls, "PutItem"), 0, "{calls:?}");
     proxy.heal();
     let current = json_of(app.get(&path(&invite, ""), Some(&app.user_token())).await, 200).await;
     assert_eq!(current, invite_without_accept_url(&invite));

@@ -147,7 +147,8 @@ impl Mailroom {
             tenant_id: Some(self.tenant),
             super_admin: false,
             name: None,
-            roles: Vec::new(),
+            // The fixtures' role, which the role policy wants the resender to hold.
+            roles: vec!["content-creator".into()],
         };
         let request = ResendRequest {
             send_email: true,

@@ -216,11 +216,13 @@ async fn a_function_reads_only_the_secrets_it_needs() {
     assert_eq!(response.status(), 200);
 }
 
-/// The functions' template resources by the binary they build.
+/// The functions' template resources by the binary they package (`CodeUri:
+/// target/lambda/<binary>/`, where `cargo lambda build` puts it).
 fn function_of<'a>(template: &'a Yaml, binary: &str) -> &'a Yaml {
+    let code_uri = format!("target/lambda/{binary}/");
     resources_of_type(template, "AWS::Serverless::Function")
         .into_iter()
-        .find(|(_, f)| f["Metadata"]["BuildProperties"]["Binary"].as_str() == Some(binary))
+        .find(|(_, f)| f["Properties"]["CodeUri"].as_str() == Some(code_uri.as_str()))
         .map(|(_, f)| f)
         .unwrap_or_else(|| panic!("no function builds {binary}"))
 }

@@ -20,6 +20,10 @@ use crate::moto::{MotoLease, moto_endpoint};
 
 pub const ACCEPT_URL: &str = "https://app.example.com/accept-invite?token={token}";
 
+/// The roles the default test caller holds, so it may grant every role the tests use
+/// (the role policy is on, as by default). Tests of the policy mint narrower tokens.
+pub const TEST_ROLES: [&str; 8] = ["admin", "content-creator", "editor", "owner", "viewer", "x", "r", "a.b"];
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
@@ -116,11 +120,15 @@ pub async fn spawn_app_on_table(table: &str, endpoint: Option<&str>) -> TestApp 
     .await
 }
 
-/// Why a server configured with `vars` (besides the accept URL) refuses to start.
+/// Why a server configured with `vars` (besides the accept URL) refuses to start: its
+/// configuration, or the start itself.
 pub async fn start_error(vars: &[(&str, &str)]) -> String {
     let mut all: HashMap<String, String> = HashMap::from([("INVITES_ACCEPT_URL".to_owned(), ACCEPT_URL.to_owned())]);
     all.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    let config = Config::from_lookup(|name| all.get(name).cloned(), None).expect("the configuration reads");
+    let config = match Config::from_lookup(|name| all.get(name).cloned(), None) {
+        Ok(config) => config,
+        Err(e) => return e.to_string(),
+    };
     let data_dir = tempfile::tempdir().expect("a temporary data folder");
     let options = LocalOptions {
         listen: "127.0.0.1:0".into(),
@@ -275,8 +283,14 @@ impl TestApp {
         self.clock.now()
     }
 
-    /// A token signed with the server's secret, expiring in an hour.
+    /// A token signed with the server's secret, expiring in an hour, holding the roles
+    /// the tests grant ([`TEST_ROLES`]).
     pub fn token_for(&self, sub: Uuid, tenant: Option<Uuid>, super_admin: bool) -> String {
+        self.token_with_roles(sub, tenant, super_admin, &TEST_ROLES)
+    }
+
+    /// A token like [`Self::token_for`]'s, holding exactly `roles`.
+    pub fn token_with_roles(&self, sub: Uuid, tenant: Option<Uuid>, super_admin: bool, roles: &[&str]) -> String {
         let claims = Claims {
             sub: sub.to_string(),
             tenant_id: tenant.map(|t| t.to_string()),
@@ -284,6 +298,7 @@ impl TestApp {
             exp: (chrono::Utc::now() + Duration::hours(1)).timestamp() as u64,
             iss: self.vars.get("INVITES_JWT_ISSUER").cloned(),
             aud: self.vars.get("INVITES_JWT_AUDIENCE").cloned(),
+            roles: roles.iter().map(|r| r.to_string()).collect(),
         };
         self.sign(&claims)
     }

@@ -46,6 +46,9 @@ pub struct Claims {
     pub iss: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aud: Option<String>,
+    /// The roles the caller may grant (the role policy, `INVITES_ROLE_POLICY`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
 }
 
 /// The claims API Gateway's JWT authorizer verified, as the request context carries

@@ -11,7 +11,7 @@ mod identity;
 
 pub use identity::{ClaimNames, JwtKey, SuperAdminClaim};
 
-use crate::domain::{MAX_EXPIRY_DAYS, MIN_EXPIRY_DAYS};
+use crate::domain::{MAX_EXPIRY_DAYS, MIN_EXPIRY_DAYS, RolePolicy};
 
 /// The HS256 secret `invites-local` uses when `INVITES_JWT_SECRET` is unset.
 /// Never used by the Lambda functions, which require a configured key.
@@ -50,6 +50,8 @@ pub struct Config {
     pub default_expiry_days: u32,
     /// Resends allowed per invite per rolling hour.
     pub resend_limit_per_hour: u32,
+    /// Who may grant which role (`INVITES_ROLE_POLICY`: `held`, the default, or `any`).
+    pub role_policy: RolePolicy,
     /// Key for signing list cursors: `INVITES_CURSOR_SECRET`, else derived from the JWT
     /// key material. `None` when there is none to derive from (a key set, API Gateway):
     /// cursors then hold only within one process, and the list function refuses to start.
@@ -101,6 +103,13 @@ impl Config {
                     reason: format!("{raw:?} is not a whole number of at least 1"),
                 })?,
         };
+        let role_policy = match var("INVITES_ROLE_POLICY") {
+            None => RolePolicy::default(),
+            Some(raw) => RolePolicy::parse(&raw).ok_or(ConfigError::Invalid {
+                name: "INVITES_ROLE_POLICY",
+                reason: format!("{raw:?} is not held or any"),
+            })?,
+        };
         // Cursors are signed so they cannot be forged or moved to another query. Without
         // a dedicated secret, derive one from the JWT key material (documented in the README).
         let cursor_secret = match (var("INVITES_CURSOR_SECRET"), &key) {
@@ -119,6 +128,7 @@ impl Config {
             accept_url,
             default_expiry_days,
             resend_limit_per_hour,
+            role_policy,
             cursor_secret,
             table_name: var("INVITES_TABLE_NAME"),
             sender_email: var("INVITES_SENDER_EMAIL"),

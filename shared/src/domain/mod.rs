@@ -15,7 +15,7 @@ mod text;
 mod token;
 mod transitions;
 
-pub use caller::Caller;
+pub use caller::{Caller, RolePolicy};
 pub use case::fold_case;
 pub use email_address::EmailAddress;
 pub use ids::{InviteId, TenantId, UserId};

@@ -87,6 +87,10 @@ impl Roles {
     pub fn into_strings(self) -> Vec<String> {
         self.0.into_iter().map(|k| k.0).collect()
     }
+
+    pub fn to_strings(&self) -> Vec<String> {
+        self.0.iter().map(|k| k.0.clone()).collect()
+    }
 }
 
 /// Free-form JSON the caller keeps on the invite: an object, at most 8 KiB and 5 levels deep.

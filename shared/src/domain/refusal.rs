@@ -92,6 +92,11 @@ impl std::fmt::Display for ErrorCode {
 pub enum Refusal {
     #[error("{0}")]
     Forbidden(&'static str),
+    /// A role the caller's token does not hold, under the role policy.
+    #[error(
+        "your token's roles do not include {0:?}: you may not grant it, nor resend, cancel or update an invite that carries it"
+    )]
+    RoleNotHeld(String),
     /// No such invite, or one the caller may not see (never say which).
     #[error("no such invite")]
     NotFound,
@@ -116,7 +121,7 @@ pub enum Refusal {
 impl Refusal {
     pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::Forbidden(_) | Self::RoleNotHeld(_) => ErrorCode::Forbidden,
             Self::NotFound => ErrorCode::NotFound,
             Self::NotPending(_) => ErrorCode::InviteNotPending,
             Self::NotAccepted(_) => ErrorCode::InviteNotAccepted,

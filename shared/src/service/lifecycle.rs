@@ -29,7 +29,10 @@ impl InviteService {
             limit_per_hour: self.settings.resend_limit_per_hour,
         };
         let resent = self
-            .transition(id, |current, now| current.reissued(caller, &reissue, now))
+            .transition(id, |current, now| {
+                self.settings.role_policy.may_manage(caller, current)?;
+                current.reissued(caller, &reissue, now)
+            })
             .await?;
         self.count(Metric::InvitesResent, Operation::ResendUserInvite.name(), 1);
         self.count_if_expired(&resent, Operation::ResendUserInvite);
@@ -39,7 +42,10 @@ impl InviteService {
     /// cancelUserInvite: a pending (or expired) invite becomes canceled and frees its email.
     pub async fn cancel(&self, caller: &Caller, id: InviteId) -> Result<InviteView, InviteError> {
         let canceled = self
-            .transition(id, |current, now| current.canceled(caller, now))
+            .transition(id, |current, now| {
+                self.settings.role_policy.may_manage(caller, current)?;
+                current.canceled(caller, now)
+            })
             .await?;
         self.count(Metric::InvitesCanceled, Operation::CancelUserInvite.name(), 1);
         self.count_if_expired(&canceled, Operation::CancelUserInvite);
@@ -81,7 +87,16 @@ impl InviteService {
         changes: InviteChanges,
     ) -> Result<InviteView, InviteError> {
         let updated = self
-            .transition(id, |current, now| current.updated(caller, &changes, now))
+            .transition(id, |current, now| {
+                let policy = self.settings.role_policy;
+                policy.may_manage(caller, current)?;
+                if let Some(roles) = &changes.roles
+                    && caller.can_see(current)
+                {
+                    policy.may_grant(caller, &roles.to_strings())?;
+                }
+                current.updated(caller, &changes, now)
+            })
             .await
             .inspect_err(|e| {
                 if matches!(

@@ -26,7 +26,7 @@ pub use send::{SendError, SendResponse};
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::domain::{Invite, InviteId, InviteToken, InviteView, Refusal};
+use crate::domain::{Invite, InviteId, InviteToken, InviteView, Refusal, RolePolicy};
 use crate::email::{EmailRenderer, Mailer, accept_url};
 use crate::store::{InviteStore, StoreError};
 use crate::telemetry::{self, Metric};
@@ -42,6 +42,7 @@ pub struct Settings {
     pub accept_url: String,
     pub default_expiry_days: u32,
     pub resend_limit_per_hour: u32,
+    pub role_policy: RolePolicy,
 }
 
 /// How a queued email reaches a mailer. On AWS the table's stream carries every write
@@ -115,6 +116,7 @@ impl InviteService {
             accept_url: config.accept_url.clone(),
             default_expiry_days: config.default_expiry_days,
             resend_limit_per_hour: config.resend_limit_per_hour,
+            role_policy: config.role_policy,
         };
         match &config.cursor_secret {
             Some(secret) => Self::new(store, mailer, queue, clock, settings, secret),

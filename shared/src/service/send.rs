@@ -134,7 +134,15 @@ impl InviteService {
                     code: ErrorCode::DuplicatePendingInvite,
                     message: "the same email appears earlier in this request".into(),
                 }),
-                Ok(invitee) => Ok(invitee),
+                Ok(invitee) => match self.settings.role_policy.may_grant(caller, &invitee.roles.to_strings()) {
+                    Ok(()) => Ok(invitee),
+                    Err(refusal) => Err(SendError {
+                        index,
+                        email: Some(invitee.email.as_given().to_owned()),
+                        code: refusal.code(),
+                        message: refusal.to_string(),
+                    }),
+                },
             })
             .collect();
         let outcomes: Vec<Result<InviteView, SendError>> = futures::stream::iter(plans.into_iter().enumerate())
