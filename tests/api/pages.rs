@@ -13,10 +13,11 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, json_of, problem, send_body, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, json_of, problem, send_body, spawn_app, spawn_app_embedded_with};
 
 async fn development_app() -> TestApp {
-    spawn_app_with(&[("INVITES_JWT_SECRET", DEVELOPMENT_JWT_SECRET)]).await
+    // The development secret is refused with DynamoDB: these run on the embedded store.
+    spawn_app_embedded_with(&[("INVITES_JWT_SECRET", DEVELOPMENT_JWT_SECRET)]).await
 }
 
 async fn mint(app: &TestApp, identity: &str) -> Value {

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use invites_tests::proxy::{Fault, FaultProxy};
 use invites_tests::{TestApp, json_of, problem, spawn_app_on_dynamodb};
 
+mod ambiguous;
 mod conflicts;
 
 pub(crate) async fn app_behind_proxy() -> (TestApp, FaultProxy) {

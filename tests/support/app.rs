@@ -80,6 +80,13 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
     spawn(all, Some(endpoint), Some(moto)).await
 }
 
+/// A server on the embedded store whatever the suite's store: for what only runs
+/// there (the development secret, which refuses DynamoDB).
+pub async fn spawn_app_embedded_with(vars: &[(&str, &str)]) -> TestApp {
+    let all: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    spawn(all, None, None).await
+}
+
 /// A server that verifies tokens with `key`'s public key (`INVITES_JWT_PUBLIC_KEY`),
 /// and whose tokens (`user_token`, `token_for`, ...) are signed with it.
 pub async fn spawn_app_signed_by(key: TestKey) -> TestApp {

@@ -26,6 +26,12 @@ pub enum Fault {
     ServerError,
     /// No answer, ever: longer than the SDK waits for an attempt, and for a whole call.
     Hang,
+    /// The call reaches DynamoDB and commits, then its reply is lost: a 500 instead,
+    /// which the SDK retries (an ambiguous commit).
+    CommitThenServerError,
+    /// The call commits, then no reply ever comes: the SDK's attempt times out and it
+    /// retries (a reply lost on the network).
+    CommitThenSilence,
     /// 400 TransactionCanceledException for `TransactionConflict`: another transaction
     /// held one of the items (moto runs transactions one at a time, so never says so).
     TransactionConflict,
@@ -219,31 +225,47 @@ async fn forward(State(state): State<Arc<ProxyState>>, request: Request) -> Resp
             ))
             .unwrap(),
         Some(Fault::Hang) => std::future::pending().await,
-        None => {
-            let mut upstream = state
-                .client
-                .request(parts.method.clone(), format!("{}{}", state.upstream, parts.uri));
-            for (name, value) in &parts.headers {
-                if name != "host" && name != "content-length" {
-                    upstream = upstream.header(name, value);
-                }
-            }
-            let answer = upstream.body(body).send().await.expect("moto answers");
-            let mut response = Response::builder().status(answer.status().as_u16());
-            for (name, value) in answer.headers() {
-                if name != "content-length" && name != "transfer-encoding" {
-                    response = response.header(name, value);
-                }
-            }
-            let bytes = answer.bytes().await.unwrap();
-            if let Some(read) = items_read(&operation, &bytes) {
-                state.calls.lock().unwrap().reads.push((operation.clone(), read));
-            }
-            response.body(Body::from(bytes)).unwrap()
+        Some(Fault::CommitThenServerError) => {
+            pass_through(&state, &parts, body, &operation).await;
+            error(500, "InternalServerError", "Internal server error")
         }
+        Some(Fault::CommitThenSilence) => {
+            pass_through(&state, &parts, body, &operation).await;
+            std::future::pending().await
+        }
+        None => pass_through(&state, &parts, body, &operation).await,
     };
     state.calls.lock().unwrap().in_flight -= 1;
     response
+}
+
+/// The call as it came, sent on to moto, and moto's answer.
+async fn pass_through(
+    state: &ProxyState,
+    parts: &axum::http::request::Parts,
+    body: Bytes,
+    operation: &str,
+) -> Response {
+    let mut upstream = state
+        .client
+        .request(parts.method.clone(), format!("{}{}", state.upstream, parts.uri));
+    for (name, value) in &parts.headers {
+        if name != "host" && name != "content-length" {
+            upstream = upstream.header(name, value);
+        }
+    }
+    let answer = upstream.body(body).send().await.expect("moto answers");
+    let mut response = Response::builder().status(answer.status().as_u16());
+    for (name, value) in answer.headers() {
+        if name != "content-length" && name != "transfer-encoding" {
+            response = response.header(name, value);
+        }
+    }
+    let bytes = answer.bytes().await.unwrap();
+    if let Some(read) = items_read(operation, &bytes) {
+        state.calls.lock().unwrap().reads.push((operation.to_owned(), read));
+    }
+    response.body(Body::from(bytes)).unwrap()
 }
 
 /// The items DynamoDB read to answer a read, from its answer.

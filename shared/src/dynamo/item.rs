@@ -15,6 +15,11 @@ use crate::store::{IdempotencyKey, IdempotencyRecord, StoreError, sortable_time}
 pub const DOC: &str = "doc";
 /// Bumped by every write; every conditional write checks it.
 pub const VERSION: &str = "version";
+/// The id of the write that put the item, so that a retry of a write whose reply was
+/// lost (the SDK retries a 500 or a timeout) knows its own write when it meets it.
+pub const WRITE_ID: &str = "write_id";
+/// The id of the request that claimed an idempotency key, for the same reason.
+pub const CLAIM_ID: &str = "claim_id";
 /// An expiry as sortable text (RFC 3339, fixed width), compared in conditions.
 pub const EXPIRES_KEY: &str = "expires_key";
 /// `queued` while the invite's email waits for a mailer: the mailer's stream filter.

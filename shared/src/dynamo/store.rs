@@ -9,8 +9,8 @@ use const_format::concatcp;
 
 use super::entries::{Derived, Ledger, ledger_from_item, ledger_key};
 use super::item::{
-    EXPIRES_KEY, INVITE_ID, Item, MAIL_STATE, VERSION, idempotency_from_item, idempotency_item, idempotency_key,
-    invite_from_item, invite_id_of, invite_key, n, s, slot_item, slot_key,
+    CLAIM_ID, EXPIRES_KEY, INVITE_ID, Item, MAIL_STATE, VERSION, idempotency_from_item, idempotency_item,
+    idempotency_key, invite_from_item, invite_id_of, invite_key, n, s, slot_item, slot_key,
 };
 use super::sdk_error;
 use super::table::PARTITION_KEY;
@@ -242,11 +242,15 @@ impl InviteStore for DynamoStore {
         claim: &IdempotencyRecord,
         now: DateTime<Utc>,
     ) -> Result<IdempotencyBegin, StoreError> {
+        // This claim's id: a retry of a claim whose reply was lost finds it and goes on.
+        let claim_id = uuid::Uuid::new_v4().to_string();
+        let mut item = idempotency_item(key, claim);
+        item.insert(CLAIM_ID.to_owned(), s(claim_id.as_str()));
         let result = self
             .client
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(idempotency_item(key, claim)))
+            .set_item(Some(item))
             .condition_expression(IDEMPOTENCY_FREE)
             .expression_attribute_values(":now", s(sortable_time(now)))
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
@@ -256,6 +260,9 @@ impl InviteStore for DynamoStore {
             Ok(_) => return Ok(IdempotencyBegin::Claimed),
             Err(e) => match e.as_service_error() {
                 Some(PutItemError::ConditionalCheckFailedException(failed)) => match failed.item() {
+                    Some(item) if item.get(CLAIM_ID).and_then(|id| id.as_s().ok()) == Some(&claim_id) => {
+                        return Ok(IdempotencyBegin::Claimed);
+                    }
                     Some(item) => idempotency_from_item(item)?,
                     None => self.read_idempotency(key).await?,
                 },

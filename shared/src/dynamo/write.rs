@@ -11,7 +11,7 @@ use aws_sdk_dynamodb::types::{Delete, Put, ReturnValuesOnConditionCheckFailure, 
 
 use super::counters::{COUNTER_SHARDS, Deltas};
 use super::entries::{Derived, Ledger, entry_item, entry_key, ledger_condition, ledger_item};
-use super::item::{Item, invite_from_item, invite_item, n};
+use super::item::{Item, WRITE_ID, invite_from_item, invite_item, invite_key, n, s};
 use super::table::TTL_ATTRIBUTE;
 use super::{DynamoStore, sdk_error};
 use crate::domain::Invite;
@@ -72,11 +72,18 @@ fn put(table: &str, item: Item, condition: Option<(String, Item)>) -> Result<Tra
 impl DynamoStore {
     /// The transaction's items: invite, ledger, then the slot operation, entries and
     /// counters (so failures of the first three are told by position).
-    fn write_items(&self, write: &InviteWrite, shard: u32) -> Result<Vec<TransactWriteItem>, StoreError> {
+    fn write_items(
+        &self,
+        write: &InviteWrite,
+        write_id: &str,
+        shard: u32,
+    ) -> Result<Vec<TransactWriteItem>, StoreError> {
         let table = &self.table;
         let next = Derived::of(&write.invite);
+        let mut invite = invite_item(&write.invite)?;
+        invite.insert(WRITE_ID.to_owned(), s(write_id));
         let mut items = vec![
-            put(table, invite_item(&write.invite)?, Some(write.invite_condition.clone()))?,
+            put(table, invite, Some(write.invite_condition.clone()))?,
             put(
                 table,
                 ledger_item(&write.invite, &next)?,
@@ -133,14 +140,51 @@ impl DynamoStore {
     }
 
     /// Runs a write as one transaction, on another counter shard after a conflict.
+    ///
+    /// A write answers as though it ran exactly once, even when DynamoDB committed it
+    /// and its reply was lost (a 500 or a timeout, which the SDK retries):
+    /// - each transaction carries a `ClientRequestToken`, so DynamoDB itself answers a
+    ///   retry of a committed one with success (for ten minutes);
+    /// - the invite item carries this write's id: a retry whose condition fails on the
+    ///   invite finds its own write there (`ALL_OLD`) and succeeds (moto, which ignores
+    ///   the token, and a retry past those ten minutes);
+    /// - when every attempt failed without an answer, a consistent read of the invite
+    ///   tells whether one of them committed.
     pub(super) async fn run_write(&self, write: &InviteWrite) -> Result<(), WriteFailure> {
+        let write_id = uuid::Uuid::new_v4().to_string();
+        match self.try_write(write, &write_id).await {
+            Err(WriteFailure::Store(StoreError::Unavailable(cause))) => match self.written(write, &write_id).await {
+                Ok(true) => Ok(()),
+                _ => Err(WriteFailure::Store(StoreError::Unavailable(cause))),
+            },
+            other => other,
+        }
+    }
+
+    /// Whether the invite stored now is the one `write_id` put.
+    async fn written(&self, write: &InviteWrite, write_id: &str) -> Result<bool, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(invite_key(write.invite.id)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(super::sdk_error)?;
+        Ok(is_written_by(output.item(), write_id))
+    }
+
+    async fn try_write(&self, write: &InviteWrite, write_id: &str) -> Result<(), WriteFailure> {
         let mut shard = self.shards.next();
         for attempt in 0..MAX_TRANSACT_ATTEMPTS {
-            let items = self.write_items(write, shard).map_err(WriteFailure::Store)?;
+            let items = self.write_items(write, write_id, shard).map_err(WriteFailure::Store)?;
             let result = self
                 .client
                 .transact_write_items()
                 .set_transact_items(Some(items))
+                // One token per transaction we build: the SDK's retries of it reuse it.
+                .client_request_token(uuid::Uuid::new_v4().to_string())
                 .send()
                 .await;
             let error = match result {
@@ -153,6 +197,10 @@ impl DynamoStore {
             let reasons = cancel.cancellation_reasons();
             let code = |i: usize| reasons.get(i).and_then(|r| r.code()).unwrap_or("None");
             if code(0) == "ConditionalCheckFailed" {
+                if is_written_by(reasons[0].item(), write_id) {
+                    // An earlier attempt of this very write committed; its reply was lost.
+                    return Ok(());
+                }
                 let current = reasons[0].item().map(invite_from_item).transpose().ok().flatten();
                 return Err(WriteFailure::Invite(current.map(Box::new)));
             }
@@ -183,4 +231,11 @@ impl DynamoStore {
         }
         unreachable!("the loop returns on its last attempt")
     }
+}
+
+/// Whether `item` (an invite item) was put by the write `write_id`.
+fn is_written_by(item: Option<&Item>, write_id: &str) -> bool {
+    item.and_then(|item| item.get(WRITE_ID))
+        .and_then(|id| id.as_s().ok())
+        .is_some_and(|id| id == write_id)
 }
