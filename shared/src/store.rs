@@ -82,6 +82,20 @@ pub trait InviteStore: Send + Sync {
     /// The invites whose email waits for a mailer: what a mailer that has no stream to
     /// follow (`invites-local`'s worker) picks up when it starts.
     async fn queued_for_delivery(&self) -> Result<Vec<InviteId>, StoreError>;
+
+    /// Counts one use of `quota` in its window, unless `quota.limit` uses are counted
+    /// there already: `true` when counted, `false` when the quota is used up. Atomic
+    /// against concurrent uses; a window's count is forgotten once it has ended.
+    async fn take_quota(&self, quota: &QuotaUse, now: DateTime<Utc>) -> Result<bool, StoreError>;
+}
+
+/// One use of a quota: what it counts (`recipient/...`, `tenant/...`), the end of the
+/// fixed window it counts in, and how many uses that window allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuotaUse {
+    pub key: String,
+    pub window_end: DateTime<Utc>,
+    pub limit: u32,
 }
 
 /// Idempotency keys are scoped to the tenant and the caller: two callers cannot

@@ -200,3 +200,33 @@ async fn a_replayed_quiet_send_does_not_hand_out_the_link_again() {
     assert!(!app.stored_data().await.contains(&invite_token));
     json_of(app.accept_as_anyone(&invite_token).await, 200).await;
 }
+
+#[tokio::test]
+async fn the_largest_send_a_body_may_hold_is_replayed_whole() {
+    // 100 invitees and as much custom data as the 256 KiB body allows: the answer to
+    // keep is at its largest (on DynamoDB, a record must fit in one 400 KB item).
+    let app = spawn_app().await;
+    let token = app.user_token();
+    let invitees: Vec<serde_json::Value> = (0..100)
+        .map(|i| {
+            json!({ "email": format!("big{i}@example.com"), "firstName": "é".repeat(100),
+                         "data": { "notes": "ü".repeat(1150) } })
+        })
+        .collect();
+    let mut body = send_body(app.tenant, json!(invitees));
+    body["sendEmail"] = json!(false);
+    let size = serde_json::to_vec(&body).unwrap().len();
+    assert!(
+        size > 250_000 && size <= invites_shared::domain::MAX_BODY_BYTES,
+        "{size}"
+    );
+    let first = json_of(app.send_with_key(&token, "big", &body).await, 200).await;
+    assert_eq!(first["success"].as_array().unwrap().len(), 100, "{}", first["errors"]);
+    let mut expected = first.clone();
+    for view in expected["success"].as_array_mut().unwrap() {
+        view.as_object_mut().unwrap().remove("acceptUrl");
+    }
+    let again = json_of(app.send_with_key(&token, "big", &body).await, 200).await;
+    assert_eq!(again, expected, "replayed, not run again");
+    assert_eq!(app.count().await, 100);
+}

@@ -26,6 +26,7 @@ mod openapi;
 mod pages;
 mod persistence;
 mod public_keys;
+mod quotas;
 mod races;
 mod resend;
 mod roles;

@@ -10,6 +10,7 @@
 //! request loads a tenant, and a data folder of the previous version is brought to this
 //! shape when it opens (`migrate`).
 
+mod expiring;
 mod index;
 mod migrate;
 mod reads;
@@ -22,8 +23,10 @@ use chrono::{DateTime, Utc};
 use invites_shared::domain::{EmailStatus, Invite, InviteId, InviteStatus};
 use invites_shared::readmodel::{self, lists::Scope};
 use invites_shared::store::{
-    IdempotencyBegin, IdempotencyKey, IdempotencyRecord, InviteStore, ListPage, ListQuery, StoreError,
+    IdempotencyBegin, IdempotencyKey, IdempotencyRecord, InviteStore, ListPage, ListQuery, QuotaUse, StoreError,
 };
+
+use expiring::{Kind, QuotaWindow};
 use redb::{Database, ReadableDatabase, ReadableTable, Table, TableDefinition};
 use serde::{Deserialize, Serialize};
 
@@ -35,7 +38,7 @@ const EMAIL_SLOTS: TableDefinition<&str, &[u8]> = TableDefinition::new("pending_
 const IDEMPOTENCY: TableDefinition<&str, &[u8]> = TableDefinition::new("idempotency");
 
 #[derive(Serialize, Deserialize)]
-struct EmailSlot {
+pub(crate) struct EmailSlot {
     invite_id: InviteId,
     expires_at: DateTime<Utc>,
 }
@@ -61,9 +64,16 @@ fn slot_key(invite: &Invite) -> String {
     format!("{}/{}", invite.tenant_id, invite.email_canonical)
 }
 
-/// Takes (or refreshes) the invite's pending slot, unless another invite holds it unexpired.
-fn take_slot(slots: &mut Table<&str, &[u8]>, invite: &Invite, now: DateTime<Utc>) -> Result<(), StoreError> {
+/// Takes (or refreshes) the invite's pending slot, unless another invite holds it
+/// unexpired; the slot is forgotten once the invite has expired (`expiring`).
+fn take_slot(
+    txn: &redb::WriteTransaction,
+    slots: &mut Table<&str, &[u8]>,
+    invite: &Invite,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     let key = slot_key(invite);
+    expiring::remember(txn, Kind::Slot, &key, invite.expires_at)?;
     if let Some(existing) = slots.get(key.as_str()).map_err(internal)? {
         let holder: EmailSlot = from_json(existing.value())?;
         if holder.invite_id != invite.id && holder.expires_at > now {
@@ -109,6 +119,8 @@ impl EmbeddedStore {
         txn.open_table(index::COUNTS).map_err(internal)?;
         txn.open_table(index::EXPIRY).map_err(internal)?;
         txn.open_table(index::LEDGERS).map_err(internal)?;
+        txn.open_table(expiring::EXPIRIES).map_err(internal)?;
+        txn.open_table(expiring::QUOTAS).map_err(internal)?;
         txn.commit().map_err(internal)?;
         let store = Self { db: Arc::new(db) };
         let migrated = store.migrate()?;
@@ -149,7 +161,8 @@ impl InviteStore for EmbeddedStore {
             if invites.get(id.as_str()).map_err(internal)?.is_some() {
                 return Err(StoreError::internal(format!("invite {id} exists already")));
             }
-            take_slot(&mut txn.open_table(EMAIL_SLOTS).map_err(internal)?, &invite, now)?;
+            expiring::purge(txn, now)?;
+            take_slot(txn, &mut txn.open_table(EMAIL_SLOTS).map_err(internal)?, &invite, now)?;
             invites
                 .insert(id.as_str(), to_json(&invite)?.as_slice())
                 .map_err(internal)?;
@@ -172,6 +185,7 @@ impl InviteStore for EmbeddedStore {
     async fn replace(&self, previous: &Invite, next: &Invite, now: DateTime<Utc>) -> Result<(), StoreError> {
         let (previous, next) = (previous.clone(), next.clone());
         self.write(move |txn| {
+            expiring::purge(txn, now)?;
             let mut invites = txn.open_table(INVITES).map_err(internal)?;
             let id = previous.id.to_string();
             let stored: Option<Invite> = invites
@@ -188,7 +202,7 @@ impl InviteStore for EmbeddedStore {
             }
             let mut slots = txn.open_table(EMAIL_SLOTS).map_err(internal)?;
             if next.holds_email_slot(now) {
-                take_slot(&mut slots, &next, now)?;
+                take_slot(txn, &mut slots, &next, now)?;
             } else if previous.status == InviteStatus::Pending {
                 give_back_slot(&mut slots, &previous)?;
             }
@@ -218,6 +232,7 @@ impl InviteStore for EmbeddedStore {
     ) -> Result<IdempotencyBegin, StoreError> {
         let (key, claim) = (key.storage_key(), claim.clone());
         self.write(move |txn| {
+            expiring::purge(txn, now)?;
             let mut records = txn.open_table(IDEMPOTENCY).map_err(internal)?;
             let existing: Option<IdempotencyRecord> = records
                 .get(key.as_str())
@@ -230,16 +245,18 @@ impl InviteStore for EmbeddedStore {
             records
                 .insert(key.as_str(), to_json(&claim)?.as_slice())
                 .map_err(internal)?;
+            expiring::remember(txn, Kind::Idempotency, &key, claim.expires_at)?;
             Ok(IdempotencyBegin::Claimed)
         })
         .await
     }
 
     async fn complete_idempotent(&self, key: &IdempotencyKey, record: &IdempotencyRecord) -> Result<(), StoreError> {
-        let (key, record) = (key.storage_key(), to_json(record)?);
+        let (key, expires_at, record) = (key.storage_key(), record.expires_at, to_json(record)?);
         self.write(move |txn| {
             let mut records = txn.open_table(IDEMPOTENCY).map_err(internal)?;
             records.insert(key.as_str(), record.as_slice()).map_err(internal)?;
+            expiring::remember(txn, Kind::Idempotency, &key, expires_at)?;
             Ok(())
         })
         .await
@@ -253,6 +270,39 @@ impl InviteStore for EmbeddedStore {
                 .remove(key.as_str())
                 .map_err(internal)?;
             Ok(())
+        })
+        .await
+    }
+
+    /// One write transaction: the quota's window, reset when a new one has begun.
+    async fn take_quota(&self, quota: &QuotaUse, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let quota = quota.clone();
+        self.write(move |txn| {
+            expiring::purge(txn, now)?;
+            let mut quotas = txn.open_table(expiring::QUOTAS).map_err(internal)?;
+            let current: Option<QuotaWindow> = quotas
+                .get(quota.key.as_str())
+                .map_err(internal)?
+                .map(|bytes| from_json(bytes.value()))
+                .transpose()?;
+            let uses = match current {
+                Some(window) if window.window_end == quota.window_end => window.uses,
+                _ => {
+                    expiring::remember(txn, Kind::Quota, &quota.key, quota.window_end)?;
+                    0
+                }
+            };
+            if uses >= quota.limit {
+                return Ok(false);
+            }
+            let window = QuotaWindow {
+                window_end: quota.window_end,
+                uses: uses + 1,
+            };
+            quotas
+                .insert(quota.key.as_str(), to_json(&window)?.as_slice())
+                .map_err(internal)?;
+            Ok(true)
         })
         .await
     }

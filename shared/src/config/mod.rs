@@ -52,6 +52,10 @@ pub struct Config {
     pub resend_limit_per_hour: u32,
     /// Who may grant which role (`INVITES_ROLE_POLICY`: `held`, the default, or `any`).
     pub role_policy: RolePolicy,
+    /// Invitation emails to one recipient (plus tags and dots folded) per UTC day.
+    pub recipient_emails_per_day: u32,
+    /// Invitation emails from one tenant per clock hour.
+    pub tenant_emails_per_hour: u32,
     /// Key for signing list cursors: `INVITES_CURSOR_SECRET`, else derived from the JWT
     /// key material. `None` when there is none to derive from (a key set, API Gateway):
     /// cursors then hold only within one process, and the list function refuses to start.
@@ -92,17 +96,9 @@ impl Config {
                     reason: format!("{raw:?} is not a whole number of days from 1 to 30"),
                 })?,
         };
-        let resend_limit_per_hour = match var("INVITES_RESEND_LIMIT_PER_HOUR") {
-            None => 5,
-            Some(raw) => raw
-                .parse::<u32>()
-                .ok()
-                .filter(|n| *n >= 1)
-                .ok_or(ConfigError::Invalid {
-                    name: "INVITES_RESEND_LIMIT_PER_HOUR",
-                    reason: format!("{raw:?} is not a whole number of at least 1"),
-                })?,
-        };
+        let resend_limit_per_hour = positive(&var, "INVITES_RESEND_LIMIT_PER_HOUR", 5)?;
+        let recipient_emails_per_day = positive(&var, "INVITES_RECIPIENT_EMAILS_PER_DAY", 10)?;
+        let tenant_emails_per_hour = positive(&var, "INVITES_TENANT_EMAILS_PER_HOUR", 1000)?;
         let role_policy = match var("INVITES_ROLE_POLICY") {
             None => RolePolicy::default(),
             Some(raw) => RolePolicy::parse(&raw).ok_or(ConfigError::Invalid {
@@ -129,11 +125,24 @@ impl Config {
             default_expiry_days,
             resend_limit_per_hour,
             role_policy,
+            recipient_emails_per_day,
+            tenant_emails_per_hour,
             cursor_secret,
             table_name: var("INVITES_TABLE_NAME"),
             sender_email: var("INVITES_SENDER_EMAIL"),
             ses_configuration_set: var("INVITES_SES_CONFIGURATION_SET"),
         })
+    }
+}
+
+/// A whole number of at least 1 from `name`, `default` when it is unset.
+fn positive(var: &impl Fn(&str) -> Option<String>, name: &'static str, default: u32) -> Result<u32, ConfigError> {
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => raw.parse::<u32>().ok().filter(|n| *n >= 1).ok_or(ConfigError::Invalid {
+            name,
+            reason: format!("{raw:?} is not a whole number of at least 1"),
+        }),
     }
 }
 

@@ -115,6 +115,20 @@ impl EmailAddress {
         &self.canonical
     }
 
+    /// The inbox the address reaches, for counting emails only: the canonical form with
+    /// a `+tag` and the dots of the local part folded away (`a.b+x@example.com` and
+    /// `ab@example.com` count as one recipient), as many providers deliver them.
+    pub fn counting_address(&self) -> String {
+        Self::counting_form(&self.canonical)
+    }
+
+    /// [`Self::counting_address`] of a canonical form (as an invite stores it).
+    pub fn counting_form(canonical: &str) -> String {
+        let (local, domain) = canonical.rsplit_once('@').unwrap_or((canonical, ""));
+        let local = local.split('+').next().unwrap_or(local).replace('.', "");
+        format!("{local}@{domain}")
+    }
+
     /// The address to put in a `To:`: ASCII only, the domain as punycode.
     pub fn mailed(&self) -> String {
         Self::mailed_form(&self.given).unwrap_or_else(|_| self.given.clone())
@@ -128,6 +142,26 @@ fn nfc(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plus_tags_and_dots_count_as_one_recipient_but_stay_distinct_addresses() {
+        let counted = |a: &str| EmailAddress::parse(a).unwrap().counting_address();
+        for a in [
+            "victim@example.com",
+            "Victim+0@example.com",
+            "v.i.c.t.i.m+99@EXAMPLE.com",
+            "victim+@example.com",
+        ] {
+            assert_eq!(counted(a), "victim@example.com", "{a}");
+        }
+        assert_ne!(counted("victim@example.org"), "victim@example.com");
+        assert_ne!(counted("victim2@example.com"), "victim@example.com");
+        // Only for counting: they remain two invites' addresses.
+        assert_ne!(
+            EmailAddress::parse("a.b@example.com").unwrap().canonical(),
+            EmailAddress::parse("ab@example.com").unwrap().canonical()
+        );
+    }
 
     #[test]
     fn case_variants_of_a_domain_are_one_address() {

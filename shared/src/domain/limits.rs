@@ -2,8 +2,13 @@
 
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
+/// The largest send answer kept for an idempotent replay: under DynamoDB's 400 KB item,
+/// with room for the record's other attributes. A send's answer is its invitees as
+/// given (at most [`MAX_BODY_BYTES`]) plus about 700 bytes of server fields each, so a
+/// body within the limit always fits (tests/api/idempotency.rs sends the largest).
 /// Most invitees in one send.
 pub const MAX_INVITEES_PER_REQUEST: usize = 100;
+pub const MAX_REPLAY_BYTES: usize = 380_000;
 /// RFC 5321's limit on a forward path.
 pub const MAX_EMAIL_LEN: usize = 254;
 /// Characters in `firstName` or `lastName`.

@@ -116,9 +116,22 @@ pub enum Refusal {
     TokenInvalid,
     #[error("too many resends of this invite; try again in {retry_after_secs} seconds")]
     RateLimited { retry_after_secs: u64 },
+    /// An email quota is used up: the recipient's per day, or the tenant's per hour.
+    #[error("too many invitation emails {quota}; try again in {retry_after_secs} seconds")]
+    EmailQuota { quota: &'static str, retry_after_secs: u64 },
 }
 
 impl Refusal {
+    /// How long until it may be tried again, for a refusal that says so.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited { retry_after_secs } | Self::EmailQuota { retry_after_secs, .. } => {
+                Some(*retry_after_secs)
+            }
+            _ => None,
+        }
+    }
+
     pub fn code(&self) -> ErrorCode {
         match self {
             Self::Forbidden(_) | Self::RoleNotHeld(_) => ErrorCode::Forbidden,
@@ -130,7 +143,7 @@ impl Refusal {
             Self::Canceled => ErrorCode::InviteCanceled,
             Self::DuplicatePending => ErrorCode::DuplicatePendingInvite,
             Self::TokenInvalid => ErrorCode::TokenInvalid,
-            Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::RateLimited { .. } | Self::EmailQuota { .. } => ErrorCode::RateLimited,
         }
     }
 }

@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{Delete, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
 use chrono::{DateTime, Utc};
 use const_format::concatcp;
@@ -13,11 +14,12 @@ use super::item::{
     idempotency_key, invite_from_item, invite_id_of, invite_key, n, s, slot_item, slot_key,
 };
 use super::sdk_error;
-use super::table::PARTITION_KEY;
+use super::table::{PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE};
 use super::write::{InviteWrite, ShardPicker, WriteFailure};
 use crate::domain::{Invite, InviteId, InviteStatus};
 use crate::store::{
-    IdempotencyBegin, IdempotencyKey, IdempotencyRecord, InviteStore, ListPage, ListQuery, StoreError, sortable_time,
+    IdempotencyBegin, IdempotencyKey, IdempotencyRecord, InviteStore, ListPage, ListQuery, QuotaUse, StoreError,
+    sortable_time,
 };
 
 /// The slot may be taken when nobody holds it, this invite holds it, or its holder expired.
@@ -175,6 +177,39 @@ impl DynamoStore {
 
 #[async_trait]
 impl InviteStore for DynamoStore {
+    /// One conditional UpdateItem on the window's own item (`QUOTA#key`, the window's
+    /// end as sort key), which expires (TTL) a day after its window.
+    async fn take_quota(&self, quota: &QuotaUse, _now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let window = quota.window_end.timestamp_millis();
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(PARTITION_KEY, s(format!("QUOTA#{}", quota.key)))
+            .key(SORT_KEY, s(format!("WINDOW#{window}")))
+            .update_expression("ADD #uses :one SET #ttl = :ttl")
+            .condition_expression("attribute_not_exists(#uses) OR #uses < :limit")
+            .expression_attribute_names("#uses", "uses")
+            .expression_attribute_names("#ttl", TTL_ATTRIBUTE)
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":limit", n(i64::from(quota.limit)))
+            .expression_attribute_values(":ttl", n(quota.window_end.timestamp() + 86_400))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e)
+                if matches!(
+                    e.as_service_error(),
+                    Some(UpdateItemError::ConditionalCheckFailedException(_))
+                ) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(sdk_error(e)),
+        }
+    }
+
     /// One round trip: the invite, its slot, ledger, entries and counts in one transaction.
     async fn insert(&self, invite: &Invite, now: DateTime<Utc>) -> Result<(), StoreError> {
         let write = InviteWrite {

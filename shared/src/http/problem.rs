@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::auth::AuthError;
 use crate::domain::{
-    ErrorCode, FieldError, MAX_BODY_BYTES, MAX_ERROR_TEXT_CHARS, MAX_LISTED_ERRORS, MAX_PROBLEM_BYTES, Refusal, clip,
+    ErrorCode, FieldError, MAX_BODY_BYTES, MAX_ERROR_TEXT_CHARS, MAX_LISTED_ERRORS, MAX_PROBLEM_BYTES, clip,
 };
 use crate::requests::RequestError;
 use crate::service::InviteError;
@@ -169,8 +169,8 @@ impl From<InviteError> for Problem {
         let mut problem = Problem::new(code, detail);
         match e {
             InviteError::Invalid(errors) => problem = problem.with_errors(errors),
-            InviteError::Refused(Refusal::RateLimited { retry_after_secs }) => {
-                problem.retry_after = Some(retry_after_secs)
+            InviteError::Refused(refusal) if refusal.retry_after_secs().is_some() => {
+                problem.retry_after = refusal.retry_after_secs()
             }
             _ => {}
         }

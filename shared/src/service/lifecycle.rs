@@ -5,7 +5,7 @@ use chrono::Duration;
 
 use super::{InviteError, InviteService, Transition};
 use crate::domain::{
-    Caller, EffectiveStatus, InviteChanges, InviteId, InviteToken, InviteView, Refusal, Reissue, UserId,
+    Caller, EffectiveStatus, Invite, InviteChanges, InviteId, InviteToken, InviteView, Refusal, Reissue, UserId,
 };
 use crate::operation::Operation;
 use crate::requests::{AcceptRequest, ResendRequest};
@@ -28,12 +28,21 @@ impl InviteService {
             send_email: request.send_email,
             limit_per_hour: self.settings.resend_limit_per_hour,
         };
-        let resent = self
-            .transition(id, |current, now| {
-                self.settings.role_policy.may_manage(caller, current)?;
-                current.reissued(caller, &reissue, now)
-            })
-            .await?;
+        let decide = |current: &Invite, now| {
+            self.settings.role_policy.may_manage(caller, current)?;
+            current.reissued(caller, &reissue, now)
+        };
+        let resent = if request.send_email {
+            // An email: decided once first, so that only a resend that will happen
+            // counts against the email quotas, then counted, then written.
+            let current = self.store.get(id).await?.ok_or(Refusal::NotFound)?;
+            decide(&current, self.clock.now())?;
+            self.take_email_quotas(current.tenant_id, &current.email_canonical)
+                .await?;
+            self.transition_from(current, decide).await?
+        } else {
+            self.transition(id, decide).await?
+        };
         self.count(Metric::InvitesResent, Operation::ResendUserInvite.name(), 1);
         self.count_if_expired(&resent, Operation::ResendUserInvite);
         Ok(self.issued(&resent.after, &token, request.send_email))

@@ -11,6 +11,7 @@ mod cursor;
 mod delivery;
 mod errors;
 mod lifecycle;
+mod quotas;
 mod reads;
 mod send;
 
@@ -43,6 +44,8 @@ pub struct Settings {
     pub default_expiry_days: u32,
     pub resend_limit_per_hour: u32,
     pub role_policy: RolePolicy,
+    pub recipient_emails_per_day: u32,
+    pub tenant_emails_per_hour: u32,
 }
 
 /// How a queued email reaches a mailer. On AWS the table's stream carries every write
@@ -117,6 +120,8 @@ impl InviteService {
             default_expiry_days: config.default_expiry_days,
             resend_limit_per_hour: config.resend_limit_per_hour,
             role_policy: config.role_policy,
+            recipient_emails_per_day: config.recipient_emails_per_day,
+            tenant_emails_per_hour: config.tenant_emails_per_hour,
         };
         match &config.cursor_secret {
             Some(secret) => Self::new(store, mailer, queue, clock, settings, secret),

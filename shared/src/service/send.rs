@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::{IDEMPOTENCY_LEASE_SECONDS, InviteError, InviteService};
 use crate::domain::{
     Caller, EmailStatus, ErrorCode, FieldError, IDEMPOTENCY_WINDOW_HOURS, Invite, InviteId, InviteToken, InviteView,
-    MAX_EMAIL_LEN, MAX_ERROR_TEXT_CHARS, MAX_INVITEE_ERRORS_DESCRIBED, NewInvite, Refusal, TenantId, UserId, clip,
+    MAX_EMAIL_LEN, MAX_ERROR_TEXT_CHARS, MAX_INVITEE_ERRORS_DESCRIBED, MAX_REPLAY_BYTES, NewInvite, Refusal, TenantId,
+    UserId, clip,
 };
 use crate::operation::Operation;
 use crate::requests::{NewInvitee, SendRequest};
@@ -87,8 +88,17 @@ impl InviteService {
                 for view in &mut replay.success {
                     view.accept_url = None;
                 }
+                let replay = serde_json::to_vec(&replay).map_err(InviteError::internal)?;
+                let kept = if replay.len() <= MAX_REPLAY_BYTES {
+                    Some(serde_json::from_slice(&replay).map_err(InviteError::internal)?)
+                } else {
+                    // Cannot happen within the body limit (see MAX_REPLAY_BYTES); should it,
+                    // the key stays claimed for its whole window rather than run twice.
+                    tracing::error!(bytes = replay.len(), "a send answer too large to keep for replay");
+                    None
+                };
                 let record = IdempotencyRecord {
-                    response: Some(serde_json::to_value(&replay).map_err(InviteError::internal)?),
+                    response: kept,
                     expires_at: self.clock.now() + Duration::hours(IDEMPOTENCY_WINDOW_HOURS),
                     ..claim
                 };
@@ -150,14 +160,20 @@ impl InviteService {
                 let invitee = plan?;
                 let email = invitee.email.as_given().to_owned();
                 let created_by = invitee.created_by.unwrap_or(caller.user_id);
+                let refused = |e: InviteError| SendError {
+                    index,
+                    email: Some(email.clone()),
+                    code: e.code(),
+                    message: e.to_string(),
+                };
+                if send_email {
+                    self.take_email_quotas(tenant_id, invitee.email.canonical())
+                        .await
+                        .map_err(refused)?;
+                }
                 self.create_one(tenant_id, created_by, invitee, expiry, send_email, now)
                     .await
-                    .map_err(|e| SendError {
-                        index,
-                        email: Some(email),
-                        code: e.code(),
-                        message: e.to_string(),
-                    })
+                    .map_err(refused)
             })
             .buffered(SEND_CONCURRENCY)
             .collect()

@@ -352,8 +352,14 @@ export interface components {
             index: number;
             /** @description The email as sent. */
             email: string | null;
-            /** @enum {string} */
-            code: "VALIDATION_FAILED" | "DUPLICATE_PENDING_INVITE" | "UNAVAILABLE" | "INTERNAL";
+            /**
+             * @description Why this invitee was not invited: an invalid value (`VALIDATION_FAILED`), a
+             *     pending invite for the email already (`DUPLICATE_PENDING_INVITE`), a role the
+             *     caller may not grant (`FORBIDDEN`, the role policy), an email quota used up
+             *     (`RATE_LIMITED`), or storage (`UNAVAILABLE`, `INTERNAL`).
+             * @enum {string}
+             */
+            code: "VALIDATION_FAILED" | "DUPLICATE_PENDING_INVITE" | "FORBIDDEN" | "RATE_LIMITED" | "UNAVAILABLE" | "INTERNAL";
             message: string;
         };
         ResendUserInviteRequest: {
@@ -714,7 +720,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             /**
              * @description A user inviting into a tenant other than their token's, or naming a
-             *     `createdByUserId` other than their own (`FORBIDDEN`).
+             *     `createdByUserId` other than their own (`FORBIDDEN`). An invitee granting a
+             *     role the caller's token does not hold fails alone instead, in `errors` with
+             *     `code: FORBIDDEN` (the role policy, `INVITES_ROLE_POLICY`).
              */
             403: {
                 headers: {
@@ -806,7 +814,11 @@ export interface operations {
             200: components["responses"]["Invite"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description A user setting `acceptedByUserId` (`FORBIDDEN`). */
+            /**
+             * @description A user setting `acceptedByUserId`; or an invite carrying, or `roles` naming, a
+             *     role the caller's token does not hold (`FORBIDDEN`; the role policy,
+             *     `INVITES_ROLE_POLICY`: a super admin may grant any role).
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -861,6 +873,19 @@ export interface operations {
             200: components["responses"]["Invite"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            /**
+             * @description The invite carries a role the caller's token does not hold (`FORBIDDEN`; the
+             *     role policy, `INVITES_ROLE_POLICY`: a caller may resend, cancel or update
+             *     only invites whose roles its token's `roles` claim lists; a super admin any).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
+                };
+            };
             404: components["responses"]["InviteNotFound"];
             /**
              * @description The invite is accepted or canceled (`INVITE_NOT_PENDING`), or another invite to
@@ -880,7 +905,11 @@ export interface operations {
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
-            /** @description Too many resends of this invite (`RATE_LIMITED`). */
+            /**
+             * @description Too many resends of this invite, or an email quota used up: the recipient's
+             *     per UTC day (`INVITES_RECIPIENT_EMAILS_PER_DAY`, plus tags and dots folded) or
+             *     the tenant's per hour (`INVITES_TENANT_EMAILS_PER_HOUR`) (`RATE_LIMITED`).
+             */
             429: {
                 headers: {
                     /** @description Seconds until the next resend is allowed. */
@@ -923,6 +952,19 @@ export interface operations {
             200: components["responses"]["Invite"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            /**
+             * @description The invite carries a role the caller's token does not hold (`FORBIDDEN`; the
+             *     role policy, `INVITES_ROLE_POLICY`: a caller may resend, cancel or update
+             *     only invites whose roles its token's `roles` claim lists; a super admin any).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
+                };
+            };
             404: components["responses"]["InviteNotFound"];
             /** @description The invite is accepted or canceled already (`INVITE_NOT_PENDING`). */
             409: {
