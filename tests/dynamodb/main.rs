@@ -11,6 +11,7 @@ use invites_tests::{TestApp, json_of, problem, spawn_app_on_dynamodb};
 
 mod ambiguous;
 mod conflicts;
+mod migrate;
 
 pub(crate) async fn app_behind_proxy() -> (TestApp, FaultProxy) {
     let proxy = FaultProxy::start().await;

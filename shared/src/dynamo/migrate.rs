@@ -1,8 +1,9 @@
 //! `invites-local migrate` on DynamoDB: bring every invite's items to the current shape.
 
-use super::item::{DOC, Item, MAIL_STATE, VERSION, invite_from_item, invite_key, s};
+use super::item::{DOC, Item, MAIL_STATE, VERSION, WRITE_ID, invite_from_item, invite_key, s};
 use super::table::{PARTITION_KEY, SORT_KEY};
 use super::{DynamoStore, sdk_error};
+use crate::domain::EmailAddress;
 use crate::store::StoreError;
 
 /// How often one invite is tried again when the API changed it under the migration.
@@ -23,7 +24,7 @@ pub struct MigrationReport {
 /// version's also carried index keys and a `ttl`).
 fn in_shape(item: &Item) -> bool {
     item.keys()
-        .all(|name| [PARTITION_KEY, SORT_KEY, DOC, VERSION, MAIL_STATE].contains(&name.as_str()))
+        .all(|name| [PARTITION_KEY, SORT_KEY, DOC, VERSION, MAIL_STATE, WRITE_ID].contains(&name.as_str()))
 }
 
 impl DynamoStore {
@@ -72,12 +73,26 @@ impl DynamoStore {
     async fn migrate_one(&self, scanned: &Item) -> Result<bool, StoreError> {
         let mut item = scanned.clone();
         for _ in 0..ATTEMPTS_PER_INVITE {
-            let invite = invite_from_item(&item)?;
+            let mut invite = invite_from_item(&item)?;
+            // An address canonicalized by an earlier version (before NFC and IDNA): its
+            // canonical form, its list entries and its pending-email slot move to today's.
+            let canonical = EmailAddress::canonicalize(&invite.email);
+            let recanonicalized = canonical != invite.email_canonical;
+            invite.email_canonical = canonical;
             let ledger = self.read_ledger(invite.id).await?;
-            if in_shape(&item) && ledger.is_current_for(&invite) {
+            if in_shape(&item) && ledger.is_current_for(&invite) && !recanonicalized {
                 return Ok(false);
             }
-            match self.write_over(invite.version, ledger, &invite, None, false).await {
+            let now = chrono::Utc::now();
+            // The slot under the new form, unless another pending invite of the same
+            // address (two spellings of it, pending at once) holds it already: then
+            // this one is written without. The old form's slot is left: no address
+            // canonicalizes to it any more.
+            let slot = match recanonicalized && invite.holds_email_slot(now) {
+                true => Some(self.put_slot(&invite, now)?),
+                false => None,
+            };
+            match self.write_over(invite.version, ledger, &invite, slot, true).await {
                 Ok(()) => return Ok(true),
                 // The API wrote it meanwhile (and so brought it into shape): look again.
                 Err(StoreError::Conflict(_)) => {}

@@ -80,7 +80,7 @@ impl DynamoStore {
         }
     }
 
-    fn put_slot(&self, invite: &Invite, now: DateTime<Utc>) -> Result<TransactWriteItem, StoreError> {
+    pub(super) fn put_slot(&self, invite: &Invite, now: DateTime<Utc>) -> Result<TransactWriteItem, StoreError> {
         let put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(slot_item(invite)))
