@@ -7,68 +7,36 @@
 //! (`telemetry::subscriber`) installed for the test's thread only, with the filter the
 //! test names: `#[tokio::test]` runs the server's tasks on that same thread.
 
-use std::io;
-use std::sync::{Arc, Mutex};
-
 use chrono::Duration;
 use invites_shared::domain::InviteToken;
 use invites_shared::telemetry;
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
 use tracing_subscriber::EnvFilter;
-use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::util::SubscriberInitExt;
 use uuid::Uuid;
 
 use crate::helpers::{TestApp, enc, json_of, problem, send_body, spawn_app};
 use invites_tests::logs;
 
+/// The test's own log lines ([`logs::Buffer`]), read as this file's tests read them.
 #[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-struct CaptureWriter(Arc<Mutex<Vec<u8>>>);
-
-impl io::Write for CaptureWriter {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Capture {
-    type Writer = CaptureWriter;
-
-    fn make_writer(&'a self) -> CaptureWriter {
-        CaptureWriter(self.0.clone())
-    }
-}
+struct Capture(logs::Buffer);
 
 impl Capture {
     /// Installs the production subscriber, writing here, for this thread.
     fn install(filter: &str) -> (Self, impl Sized) {
         let capture = Capture::default();
-        let guard = telemetry::subscriber(capture.clone(), EnvFilter::new(filter)).set_default();
+        let guard = telemetry::subscriber(capture.0.clone(), EnvFilter::new(filter)).set_default();
         (capture, guard)
     }
 
     fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).expect("the logs are UTF-8")
+        self.0.text()
     }
 
-    /// Every line, each asserted to be one JSON object.
     fn lines(&self) -> Vec<Value> {
-        self.text()
-            .lines()
-            .map(|line| {
-                let value: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
-                assert!(value.is_object(), "not a JSON object: {line}");
-                value
-            })
-            .collect()
+        self.0.lines()
     }
 
     fn request_lines(&self) -> Vec<Value> {
@@ -405,7 +373,7 @@ async fn every_line_names_the_service_and_powertools_variables_rename_it() {
         "POWERTOOLS_METRICS_NAMESPACE" => Some("Test/UserInvites".to_owned()),
         _ => None,
     });
-    let _guard = telemetry::subscriber_with(capture.clone(), EnvFilter::new("info"), settings).set_default();
+    let _guard = telemetry::subscriber_with(capture.0.clone(), EnvFilter::new("info"), settings).set_default();
     let app = spawn_app().await;
     let user = app.user_token();
     json_of(

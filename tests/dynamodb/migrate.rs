@@ -1,8 +1,9 @@
-//! `invites-local migrate` on DynamoDB: addresses an earlier version canonicalized
-//! otherwise (before NFC and IDNA) move to today's form, with their list entries and
-//! pending-email slots.
+//! `invites-local migrate`, on DynamoDB and on the embedded store (which migrates
+//! when it opens): addresses an earlier version canonicalized otherwise (before NFC and
+//! IDNA) move to today's form, with their list entries and pending-email slots.
 
 use chrono::{Duration, Utc};
+use invites_local::store::EmbeddedStore;
 use invites_shared::domain::{EmailAddress, EmailStatus, Invite, InviteId, InviteToken, NewInvite, TenantId, UserId};
 use invites_shared::dynamo::{self, DynamoStore};
 use invites_shared::store::{InviteStore, StoreError};
@@ -30,12 +31,9 @@ fn invite(tenant: TenantId, email: &str, stale: Option<&str>) -> Invite {
     invite
 }
 
-#[tokio::test]
-async fn migrate_moves_addresses_canonicalized_before_nfc_and_idna_to_todays_form() {
-    let client = invites_tests::moto::dynamodb_client().await;
-    let table = format!("invites-migrate-{}", uuid::Uuid::new_v4());
-    dynamo::create_table(&client, &table).await.unwrap();
-    let store = DynamoStore::new(client, &table);
+/// José in NFC (today's form) and in NFD as an earlier version stored it, two pending
+/// invites for one address; and an IDN stored without IDNA.
+async fn stale_invites(store: &dyn InviteStore) -> (Invite, Invite, Invite) {
     let tenant = TenantId(uuid::Uuid::new_v4());
     let now = Utc::now();
     let nfc = invite(tenant, "jos\u{e9}@example.com", None);
@@ -44,8 +42,12 @@ async fn migrate_moves_addresses_canonicalized_before_nfc_and_idna_to_todays_for
     for invite in [&nfc, &nfd, &idn] {
         store.insert(invite, now).await.unwrap();
     }
-    let report = store.migrate(None, |_| {}).await.unwrap();
-    assert_eq!((report.scanned, report.migrated), (3, 2), "{report:?}");
+    (nfc, nfd, idn)
+}
+
+/// What a migration must have done to [`stale_invites`].
+async fn assert_migrated(store: &dyn InviteStore, (nfc, nfd, idn): &(Invite, Invite, Invite)) {
+    let (tenant, now) = (nfc.tenant_id, Utc::now());
     let nfd_now = store.get(nfd.id).await.unwrap().unwrap();
     assert_eq!(nfd_now.email_canonical, nfc.email_canonical);
     assert_eq!(nfd_now.email, nfd.email, "the address as given is kept");
@@ -60,7 +62,29 @@ async fn migrate_moves_addresses_canonicalized_before_nfc_and_idna_to_todays_for
             "{email}"
         );
     }
+}
+
+#[tokio::test]
+async fn migrate_moves_addresses_canonicalized_before_nfc_and_idna_to_todays_form() {
+    let client = invites_tests::moto::dynamodb_client().await;
+    let table = format!("invites-migrate-{}", uuid::Uuid::new_v4());
+    dynamo::create_table(&client, &table).await.unwrap();
+    let store = DynamoStore::new(client, &table);
+    let invites = stale_invites(&store).await;
+    let report = store.migrate(None, |_| {}).await.unwrap();
+    assert_eq!((report.scanned, report.migrated), (3, 2), "{report:?}");
+    assert_migrated(&store, &invites).await;
     // Idempotent: a second run changes nothing.
     let again = store.migrate(None, |_| {}).await.unwrap();
     assert_eq!(again.migrated, 0, "{again:?}");
+}
+
+#[tokio::test]
+async fn the_embedded_store_moves_them_when_it_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("invites.redb");
+    let invites = stale_invites(&EmbeddedStore::open(&path).unwrap()).await;
+    let store = EmbeddedStore::open(&path).unwrap();
+    assert_migrated(&store, &invites).await;
+    assert_eq!(store.migrate().unwrap(), 0, "idempotent");
 }

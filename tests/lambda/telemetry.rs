@@ -5,8 +5,7 @@
 //! the logs, and EMF lines carry a level it never drops. The template turns on X-Ray
 //! tracing, JSON logs at a chosen level, and the API's access logs.
 
-use std::io;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use invites_shared::config::DEVELOPMENT_JWT_SECRET;
 use invites_shared::domain::EmailStatus;
@@ -14,38 +13,18 @@ use invites_shared::email::NoSender;
 use invites_shared::lambda::{build_service, handle_stream_invocation};
 use invites_shared::operation::Operation;
 use invites_shared::telemetry::{self, ColdStart, Settings};
+use invites_tests::logs;
 use lambda_http::RequestExt;
 use lambda_http::lambda_runtime::{Context, LambdaEvent};
 use serde_json::Value;
-use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::util::SubscriberInitExt;
 
 use crate::gateway::tagged;
 use crate::{event, function_with_fixtures, read_json, root, seed_fixtures, template, text};
 
+/// The test's own log lines ([`logs::Buffer`]), read as this file's tests read them.
 #[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-struct CaptureWriter(Arc<Mutex<Vec<u8>>>);
-
-impl io::Write for CaptureWriter {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Capture {
-    type Writer = CaptureWriter;
-
-    fn make_writer(&'a self) -> CaptureWriter {
-        CaptureWriter(self.0.clone())
-    }
-}
+struct Capture(logs::Buffer);
 
 impl Capture {
     /// The production subscriber configured by `vars` as Lambda sets them, writing
@@ -53,16 +32,12 @@ impl Capture {
     fn install(vars: &[(&str, &str)]) -> (Self, impl Sized) {
         let settings = Settings::from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string()));
         let capture = Capture::default();
-        let guard = telemetry::subscriber_with(capture.clone(), settings.log_filter(), settings).set_default();
+        let guard = telemetry::subscriber_with(capture.0.clone(), settings.log_filter(), settings).set_default();
         (capture, guard)
     }
 
     fn lines(&self) -> Vec<Value> {
-        String::from_utf8(self.0.lock().unwrap().clone())
-            .unwrap()
-            .lines()
-            .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
-            .collect()
+        self.0.lines()
     }
 
     fn metrics(&self) -> Vec<Value> {

@@ -11,7 +11,7 @@
 //! `RUST_LOG` is set.
 
 use std::io;
-use std::sync::{Mutex, Once};
+use std::sync::{Arc, Mutex, Once};
 
 use invites_shared::telemetry;
 use tracing::{Level, Metadata};
@@ -73,5 +73,50 @@ impl<'a> MakeWriter<'a> for Capture {
         CaptureWriter {
             print: *meta.level() <= Level::WARN || std::env::var_os("RUST_LOG").is_some(),
         }
+    }
+}
+
+/// Log lines kept in memory: the writer of a subscriber a test installs for its own
+/// thread (with the production formatting), read back as text or JSON lines.
+#[derive(Clone, Default)]
+pub struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+pub struct BufferWriter(Arc<Mutex<Vec<u8>>>);
+
+impl io::Write for BufferWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Buffer {
+    type Writer = BufferWriter;
+
+    fn make_writer(&'a self) -> BufferWriter {
+        BufferWriter(self.0.clone())
+    }
+}
+
+impl Buffer {
+    pub fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).expect("the logs are UTF-8")
+    }
+
+    /// Every line, each asserted to be one JSON object.
+    pub fn lines(&self) -> Vec<serde_json::Value> {
+        self.text()
+            .lines()
+            .map(|line| {
+                let value: serde_json::Value =
+                    serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+                assert!(value.is_object(), "not a JSON object: {line}");
+                value
+            })
+            .collect()
     }
 }

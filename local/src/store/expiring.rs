@@ -53,6 +53,25 @@ pub(crate) fn remember(txn: &WriteTransaction, kind: Kind, key: &str, at: DateTi
     Ok(())
 }
 
+/// Removes `key` from `table` if what it holds has expired (it may have been renewed
+/// since its expiry was noted).
+fn remove_if_expired<T: for<'de> Deserialize<'de>>(
+    txn: &WriteTransaction,
+    table: TableDefinition<&str, &[u8]>,
+    key: &str,
+    expired: impl Fn(T) -> bool,
+) -> Result<(), StoreError> {
+    let mut table = txn.open_table(table).map_err(internal)?;
+    let gone = match table.get(key).map_err(internal)? {
+        Some(bytes) => expired(from_json::<T>(bytes.value())?),
+        None => false,
+    };
+    if gone {
+        table.remove(key).map_err(internal)?;
+    }
+    Ok(())
+}
+
 /// Removes up to [`PURGE_BATCH`] entries due at `now`; an entry renewed since (a resent
 /// invite's slot, a completed idempotency record) is kept. Returns how many it looked at.
 pub(crate) fn purge(txn: &WriteTransaction, now: DateTime<Utc>) -> Result<usize, StoreError> {
@@ -69,36 +88,9 @@ pub(crate) fn purge(txn: &WriteTransaction, now: DateTime<Utc>) -> Result<usize,
         let mut parts = entry.splitn(3, '/');
         let (_, kind, key) = (parts.next(), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
         match kind {
-            "idempotency" => {
-                let mut records = txn.open_table(IDEMPOTENCY).map_err(internal)?;
-                let expired = match records.get(key).map_err(internal)? {
-                    Some(bytes) => from_json::<IdempotencyRecord>(bytes.value())?.expires_at <= now,
-                    None => false,
-                };
-                if expired {
-                    records.remove(key).map_err(internal)?;
-                }
-            }
-            "slot" => {
-                let mut slots = txn.open_table(EMAIL_SLOTS).map_err(internal)?;
-                let expired = match slots.get(key).map_err(internal)? {
-                    Some(bytes) => from_json::<EmailSlot>(bytes.value())?.expires_at <= now,
-                    None => false,
-                };
-                if expired {
-                    slots.remove(key).map_err(internal)?;
-                }
-            }
-            "quota" => {
-                let mut quotas = txn.open_table(QUOTAS).map_err(internal)?;
-                let expired = match quotas.get(key).map_err(internal)? {
-                    Some(bytes) => from_json::<QuotaWindow>(bytes.value())?.window_end <= now,
-                    None => false,
-                };
-                if expired {
-                    quotas.remove(key).map_err(internal)?;
-                }
-            }
+            "idempotency" => remove_if_expired(txn, IDEMPOTENCY, key, |r: IdempotencyRecord| r.expires_at <= now)?,
+            "slot" => remove_if_expired(txn, EMAIL_SLOTS, key, |s: EmailSlot| s.expires_at <= now)?,
+            "quota" => remove_if_expired(txn, QUOTAS, key, |q: QuotaWindow| q.window_end <= now)?,
             _ => {}
         }
     }

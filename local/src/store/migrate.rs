@@ -85,6 +85,36 @@ impl EmbeddedStore {
     }
 }
 
+/// Whether an earlier version canonicalized the invite's address otherwise (before NFC
+/// and IDNA): then its canonical form, entries and pending-email slot move to today's.
+fn recanonicalizes(invite: &Invite) -> bool {
+    EmailAddress::canonicalize(&invite.email) != invite.email_canonical
+}
+
+impl EmbeddedStore {
+    /// Gives `invite` today's canonical form, moving its pending-email slot there unless
+    /// another pending invite of the same address (two spellings, pending at once)
+    /// holds it already: then this one keeps none, and the two stay pending.
+    fn recanonicalize(&self, txn: &redb::WriteTransaction, invite: &mut Invite) -> Result<(), StoreError> {
+        let mut slots = txn.open_table(EMAIL_SLOTS).map_err(internal)?;
+        give_back_slot(&mut slots, invite)?;
+        invite.email_canonical = EmailAddress::canonicalize(&invite.email);
+        let now = chrono::Utc::now();
+        if invite.holds_email_slot(now) {
+            match take_slot(txn, &mut slots, invite, now) {
+                Ok(()) | Err(StoreError::DuplicatePending) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        drop(slots);
+        txn.open_table(INVITES)
+            .map_err(internal)?
+            .insert(invite.id.to_string().as_str(), to_json(invite)?.as_slice())
+            .map_err(internal)?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::{Duration, Utc};
@@ -195,101 +225,5 @@ mod tests {
         drop(store);
         // Reopening finds everything in shape.
         assert_eq!(EmbeddedStore::open_migrating(&path).unwrap().1, 0);
-    }
-}
-
-/// Whether an earlier version canonicalized the invite's address otherwise (before NFC
-/// and IDNA): then its canonical form, entries and pending-email slot move to today's.
-fn recanonicalizes(invite: &Invite) -> bool {
-    EmailAddress::canonicalize(&invite.email) != invite.email_canonical
-}
-
-impl EmbeddedStore {
-    /// Gives `invite` today's canonical form, moving its pending-email slot there unless
-    /// another pending invite of the same address (two spellings, pending at once)
-    /// holds it already: then this one keeps none, and the two stay pending.
-    fn recanonicalize(&self, txn: &redb::WriteTransaction, invite: &mut Invite) -> Result<(), StoreError> {
-        let mut slots = txn.open_table(EMAIL_SLOTS).map_err(internal)?;
-        give_back_slot(&mut slots, invite)?;
-        invite.email_canonical = EmailAddress::canonicalize(&invite.email);
-        let now = chrono::Utc::now();
-        if invite.holds_email_slot(now) {
-            match take_slot(txn, &mut slots, invite, now) {
-                Ok(()) | Err(StoreError::DuplicatePending) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        drop(slots);
-        txn.open_table(INVITES)
-            .map_err(internal)?
-            .insert(invite.id.to_string().as_str(), to_json(invite)?.as_slice())
-            .map_err(internal)?;
-        Ok(())
-    }
-}
-
-#[cfg(test)]
-mod canonical_tests {
-    use chrono::{Duration, Utc};
-    use invites_shared::domain::{EmailStatus, InviteId, InviteToken, NewInvite, TenantId, UserId};
-    use invites_shared::store::InviteStore;
-
-    use super::*;
-
-    /// A pending invite of `tenant` to `email` as stored (an earlier version took
-    /// addresses today's parser refuses), canonicalized as that version did (`stale`)
-    /// or as today's does.
-    pub(crate) fn invite(tenant: TenantId, email: &str, stale: Option<&str>) -> Invite {
-        let address = EmailAddress::parse("placeholder@example.com").unwrap();
-        let id = InviteId::random();
-        let now = Utc::now();
-        let mut invite = Invite::issued(
-            NewInvite {
-                id,
-                tenant_id: tenant,
-                email: &address,
-                created_by: UserId::random(),
-                token_hash: InviteToken::generate(id).hash(),
-                email_status: EmailStatus::Skipped,
-                expires_at: now + Duration::days(7),
-            },
-            now,
-        );
-        invite.email = email.to_owned();
-        invite.email_canonical = stale.map_or_else(|| EmailAddress::canonicalize(email), str::to_owned);
-        invite
-    }
-
-    #[tokio::test]
-    async fn migrate_moves_addresses_canonicalized_before_nfc_and_idna_to_todays_form() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("invites.redb");
-        let tenant = TenantId(uuid::Uuid::new_v4());
-        let now = Utc::now();
-        let store = EmbeddedStore::open(&path).unwrap();
-        // José in NFC (today's form), and in NFD as an earlier version stored it: two
-        // pending invites for one address. And an IDN stored without IDNA.
-        let nfc = invite(tenant, "jos\u{e9}@example.com", None);
-        let nfd = invite(tenant, "jose\u{301}@example.com", Some("jose\u{301}@example.com"));
-        let idn = invite(tenant, "a@b\u{fc}cher.de", Some("a@b\u{fc}cher.de"));
-        for invite in [&nfc, &nfd, &idn] {
-            store.insert(invite, now).await.unwrap();
-        }
-        assert!(store.migrate().unwrap() >= 2);
-        let nfd_now = store.get(nfd.id).await.unwrap().unwrap();
-        assert_eq!(nfd_now.email_canonical, nfc.email_canonical);
-        assert_eq!(nfd_now.email, nfd.email, "the address as given is kept");
-        let idn_now = store.get(idn.id).await.unwrap().unwrap();
-        assert_eq!(idn_now.email_canonical, "a@xn--bcher-kva.de");
-        // The slots are today's: either spelling of either address is pending already.
-        for email in ["jos\u{e9}@example.com", "a@xn--bcher-kva.de", "A@B\u{dc}CHER.de"] {
-            let again = invite(tenant, email, None);
-            assert!(
-                matches!(store.insert(&again, now).await, Err(StoreError::DuplicatePending)),
-                "{email}"
-            );
-        }
-        // Idempotent: a second run finds nothing to do.
-        assert_eq!(store.migrate().unwrap(), 0);
     }
 }
