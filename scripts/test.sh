@@ -13,7 +13,7 @@
 #     embedded store, with no AWS emulator; then, each test binary that talks to AWS
 #     with fresh moto servers of its own on free loopback ports (DynamoDB, and SES on
 #     another), the SDK pointed at them: the DynamoDB fault and round-trip tests, the
-#     Lambda events and the mailer, and the black-box suite on DynamoDB (with one
+#     read model's bounds and migration, the Lambda events and the mailer, and the black-box suite on DynamoDB (with one
 #     DynamoDB server per test thread, see tests/support/moto.rs);
 #   - runs the cargo-lambda loop: `cargo lambda watch` and `cargo lambda invoke` of every
 #     function with its sample event (scripts/test-cargo-lambda.sh);
@@ -138,6 +138,8 @@ test_threads=$(nproc)
 
 echo "==> DynamoDB fault and round-trip tests (moto)"
 with_moto dynamodb 1 cargo test -p invites-tests --test dynamodb
+echo "==> the read model's bounds and migration (moto; tables of thousands of items)"
+with_moto readmodel 1 cargo test -p invites-tests --test readmodel
 echo "==> Lambda events and the mailer (moto)"
 with_moto lambda 1 cargo test -p invites-tests --test lambda
 echo "==> black-box suite on DynamoDB (moto, one server per test thread)"
