@@ -50,7 +50,7 @@ export INVITES_JWT_SECRET="schemathesis-$(new_uuid)"
 export INVITES_ST_TENANT INVITES_ST_USER INVITES_ST_TOKEN INVITES_ST_SUPER_ADMIN INVITES_ST_SPEC_URL="$base/openapi.json"
 INVITES_ST_TENANT=$(new_uuid)
 INVITES_ST_USER=$(new_uuid)
-user_token=$("$server" token --sub "$INVITES_ST_USER" --tenant "$INVITES_ST_TENANT" --hours 2)
+user_token=$("$server" token --sub "$INVITES_ST_USER" --tenant "$INVITES_ST_TENANT" --role editor --role viewer --hours 2)
 admin_token=$("$server" token --sub "$INVITES_ST_USER" --super-admin --hours 2)
 
 echo "==> starting invites-local on $base (data in $data_dir)"

@@ -8,8 +8,9 @@ towards the data a real caller has, without making any request invalid that was 
   `createdByUserId` another user than the token's `sub`: for a user, both are a 403,
   which the spec documents. To reach the success path (and the links that chain send
   to get/update/resend/cancel), about half of a user's sends that carry a well-formed
-  `tenantId` get the token's tenant instead, and their well-formed `createdByUserId`s
-  the token's user. A super admin (the second run, `INVITES_ST_SUPER_ADMIN=1`) may
+  `tenantId` get the token's tenant instead, their well-formed `createdByUserId`s
+  the token's user, and their invitees' roles `["editor"]`, which the token holds (the
+  role policy makes any other role a per-invitee 403). A super admin (the second run, `INVITES_ST_SUPER_ADMIN=1`) may
   invite into any tenant for anyone, so its generated values are kept. About half of
   all sends get their generated `Idempotency-Key` (short ones recur, with other bodies:
   422) suffixed with their body's hash.
@@ -164,6 +165,10 @@ def map_case(context, case):
             for invitee in envelope.get("userInvites") or []:
                 if isinstance(invitee, dict) and UUID.is_valid(invitee.get("createdByUserId")):
                     invitee["createdByUserId"] = USER
+                # The role policy: a user grants only the roles its token holds
+                # (schemathesis.sh mints it with `editor`); generated roles are a 403 each.
+                if isinstance(invitee, dict) and isinstance(invitee.get("roles"), list):
+                    invitee["roles"] = ["editor"]
     elif operation == "userInvites" and _is_positive(case):
         if case.query:
             case.query.pop("cursor", None)

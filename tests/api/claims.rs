@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, json_of, problem, spawn_app_with};
+use crate::helpers::{TestApp, json_of, problem, spawn_app, spawn_app_with};
 
 fn in_an_hour() -> i64 {
     (chrono::Utc::now() + chrono::Duration::hours(1)).timestamp()
@@ -135,4 +135,35 @@ async fn auth0_namespaced_claims_carry_the_user_id_when_sub_is_not_a_uuid() {
     // Without the namespaced id, `sub` is not a UUID: refused.
     let bare = app.sign(&json!({ "sub": "auth0|64f1", (tenant.clone()): app.tenant, "exp": in_an_hour() }));
     problem(list_tenant(&app, &bare, app.tenant).await, 401, "UNAUTHENTICATED").await;
+}
+
+#[tokio::test]
+async fn the_senders_name_claim_is_the_invites_created_by_name_when_it_is_a_name() {
+    let app = spawn_app().await;
+    let exp = (chrono::Utc::now() + chrono::Duration::hours(1)).timestamp();
+    let named = |name: &str| {
+        app.sign(&json!({ "sub": app.user, "tenantId": app.tenant, "exp": exp, "name": name, "roles": [] }))
+    };
+    let quiet = |email: &str| json!({ "userInvites": { "tenantId": app.tenant, "userInvites": [{ "email": email }] }, "sendEmail": false });
+    for (name, email, shown) in [
+        ("Alice Admin", "named@example.com", json!("Alice Admin")),
+        ("  Bob  ", "trimmed@example.com", json!("Bob")),
+        ("see https://evil.example", "linked@example.com", json!(null)),
+        ("bell\u{7}", "control@example.com", json!(null)),
+    ] {
+        let sent = json_of(app.post("/user-invites", Some(&named(name)), quiet(email)).await, 200).await;
+        let invite = &sent["success"][0];
+        assert_eq!(invite["createdByName"], shown, "{name:?}: {sent}");
+        let url = reqwest::Url::parse(invite["acceptUrl"].as_str().unwrap()).unwrap();
+        let token = url.query_pairs().find(|(k, _)| k == "token").unwrap().1.into_owned();
+        assert_eq!(app.check(&token).await["createdByName"], shown, "{name:?}");
+    }
+    // Without a name claim, none.
+    let sent = json_of(
+        app.post("/user-invites", Some(&app.user_token()), quiet("bare@example.com"))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(sent["success"][0]["createdByName"], json!(null));
 }

@@ -74,6 +74,10 @@ pub struct Invite {
     /// The mail transport's id for the last delivery.
     pub message_id: Option<String>,
     pub created_by_user_id: UserId,
+    /// The inviter's display name, from the sender's token (`name` claim, or the claim
+    /// `INVITES_CLAIM_NAME` names) when it is a valid name; shown to the invitee.
+    #[serde(default)]
+    pub created_by_name: Option<String>,
     pub accepted_by_user_id: Option<UserId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -134,6 +138,7 @@ impl Invite {
             email_error: None,
             message_id: None,
             created_by_user_id: new.created_by,
+            created_by_name: None,
             accepted_by_user_id: None,
             created_at: now,
             updated_at: now,
@@ -205,6 +210,7 @@ impl Invite {
             status: self.effective_status(now),
             email_status: self.email_status,
             created_by_user_id: self.created_by_user_id,
+            created_by_name: self.created_by_name.clone(),
             accepted_by_user_id: self.accepted_by_user_id,
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -233,6 +239,7 @@ pub struct InviteView {
     pub status: EffectiveStatus,
     pub email_status: EmailStatus,
     pub created_by_user_id: UserId,
+    pub created_by_name: Option<String>,
     pub accepted_by_user_id: Option<UserId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

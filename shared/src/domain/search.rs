@@ -67,11 +67,13 @@ pub fn index_prefix(needle: &str) -> (&str, bool) {
 
 /// The prefixes an invite is indexed under: from every word start of its fields, the
 /// first 1 to [`SEARCH_PREFIX_CHARS`] characters, distinct, at most
-/// [`SEARCH_PREFIXES_PER_INVITE`] (first name, last name, then the email's local part,
-/// then its domain: the words people search by come first).
+/// [`SEARCH_PREFIXES_PER_INVITE`]. The first word of each field comes first (first
+/// name, last name, the email), so a long name never crowds out the email; then the
+/// other words in the same order, the email's domain last: the words people search by
+/// come first.
 pub fn index_prefixes(fields: &[String]) -> Vec<String> {
     let mut prefixes: Vec<String> = Vec::new();
-    let mut ordered: Vec<(usize, &str)> = Vec::new();
+    let mut ordered: Vec<((bool, usize), &str)> = Vec::new();
     for (rank, field) in fields.iter().enumerate() {
         // An email's domain ranks after every local part.
         let domain_at = if rank + 1 == fields.len() {
@@ -79,9 +81,9 @@ pub fn index_prefixes(fields: &[String]) -> Vec<String> {
         } else {
             None
         };
-        for at in word_starts(field) {
+        for (nth, at) in word_starts(field).enumerate() {
             let late = domain_at.is_some_and(|d| at > d);
-            ordered.push((rank * 2 + usize::from(late), &field[at..]));
+            ordered.push(((nth > 0, rank * 2 + usize::from(late)), &field[at..]));
         }
     }
     ordered.sort_by_key(|(rank, _)| *rank);
@@ -176,5 +178,14 @@ mod tests {
         for name in ["alex", "bene", "hami", "smit"] {
             assert!(prefixes.iter().any(|p| p == name), "{name}: {prefixes:?}");
         }
+    }
+
+    #[test]
+    fn a_name_of_many_words_never_crowds_out_the_email() {
+        // A name of seven words would take all 20 prefixes if its words came first.
+        let f = fields(r#"<img src=x onerror="window.__pwned=1">"#, "", "mallory@example.com");
+        let prefixes = index_prefixes(&f);
+        assert!(prefixes.iter().any(|p| p == "mall"), "{prefixes:?}");
+        assert!(search_matches(&search_needle("mallory").unwrap(), &f), "{f:?}");
     }
 }

@@ -26,7 +26,7 @@ pub struct CheckTokenResponse {
     pub tenant_id: Option<TenantId>,
     /// The tenant's display name, once invites carry one; `null` until then.
     pub tenant_name: Option<String>,
-    /// The inviter's display name, once invites carry one; `null` until then.
+    /// The inviter's display name, from the sender's token, when it carried a valid one.
     pub created_by_name: Option<String>,
 }
 
@@ -79,7 +79,7 @@ impl InviteService {
             expires_at: Some(invite.expires_at),
             tenant_id: Some(invite.tenant_id),
             tenant_name: None,
-            created_by_name: None,
+            created_by_name: invite.created_by_name,
         })
     }
 

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::{IDEMPOTENCY_LEASE_SECONDS, InviteError, InviteService};
 use crate::domain::{
     Caller, EmailStatus, ErrorCode, FieldError, IDEMPOTENCY_WINDOW_HOURS, Invite, InviteId, InviteToken, InviteView,
-    MAX_EMAIL_LEN, MAX_ERROR_TEXT_CHARS, MAX_INVITEE_ERRORS_DESCRIBED, MAX_REPLAY_BYTES, NewInvite, Refusal, TenantId,
-    UserId, clip,
+    MAX_EMAIL_LEN, MAX_ERROR_TEXT_CHARS, MAX_INVITEE_ERRORS_DESCRIBED, MAX_REPLAY_BYTES, NewInvite, PersonName,
+    Refusal, TenantId, UserId, clip,
 };
 use crate::operation::Operation;
 use crate::requests::{NewInvitee, SendRequest};
@@ -171,7 +171,14 @@ impl InviteService {
                         .await
                         .map_err(refused)?;
                 }
-                self.create_one(tenant_id, created_by, invitee, expiry, send_email, now)
+                // The name shown to the invitee: the sender's own, when it names the
+                // creator and is a name the API would take (no markup of links, no
+                // control characters); else none.
+                let created_by_name = (created_by == caller.user_id)
+                    .then(|| caller.name.as_deref().and_then(|n| PersonName::parse(n).ok().flatten()))
+                    .flatten()
+                    .map(PersonName::into_inner);
+                self.create_one(tenant_id, created_by, created_by_name, invitee, expiry, send_email, now)
                     .await
                     .map_err(refused)
             })
@@ -192,10 +199,12 @@ impl InviteService {
         Ok(SendResponse { success, errors })
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn create_one(
         &self,
         tenant_id: TenantId,
         created_by: UserId,
+        created_by_name: Option<String>,
         invitee: NewInvitee,
         expiry: Duration,
         send_email: bool,
@@ -223,6 +232,7 @@ impl InviteService {
             locale: invitee.locale.as_str().to_owned(),
             roles: invitee.roles.into_strings(),
             data: invitee.data.into_inner(),
+            created_by_name,
             ..Invite::issued(issue, now)
         };
         self.store.insert(&invite, now).await?;

@@ -268,6 +268,12 @@ export interface components {
             emailStatus: "queued" | "sent" | "failed" | "skipped";
             /** Format: uuid */
             createdByUserId: string;
+            /**
+             * @description The inviter's display name, from the sender's token (its `name` claim, or the
+             *     claim `INVITES_CLAIM_NAME` names) when it is a valid name (as `firstName`);
+             *     `null` otherwise, and when the invite names another creator.
+             */
+            createdByName: string | null;
             /** Format: uuid */
             acceptedByUserId: string | null;
             /** Format: date-time */
