@@ -199,8 +199,11 @@ export interface components {
          */
         EmailAddress: string;
         /**
-         * @description At most 100 characters and no control characters, as given; surrounding spaces
-         *     are then trimmed, and an empty name (or `null`) means none.
+         * @description At most 100 characters, as given; surrounding spaces are then trimmed, and an
+         *     empty name (or `null`) means none. No control characters, no invisible ones
+         *     (Unicode's format characters: zero-width, bidi controls, soft hyphen, ...; and
+         *     the line and paragraph separators U+2028, U+2029), and no link (`://` or `www.`,
+         *     in any case): names are rendered into the invitation email.
          */
         PersonName: string | null;
         /**
