@@ -124,6 +124,15 @@ impl InviteService {
         ));
         let tenant_id = request.tenant_id;
         let send_email = request.send_email;
+        // The name shown to an invitee whose creator is the sender: the sender's own,
+        // when it is a name the API would take (no links, no control or invisible
+        // characters); else none. Read once per request, not per invitee.
+        let sender_name = caller
+            .name
+            .as_deref()
+            .and_then(|n| PersonName::parse(n).ok().flatten())
+            .map(PersonName::into_inner);
+        let sender_name = sender_name.as_deref();
         // Duplicates within the request are settled here, in request order, so the first
         // one wins deterministically; the store settles them across requests.
         let mut seen = HashSet::new();
@@ -171,13 +180,9 @@ impl InviteService {
                         .await
                         .map_err(refused)?;
                 }
-                // The name shown to the invitee: the sender's own, when it names the
-                // creator and is a name the API would take (no markup of links, no
-                // control characters); else none.
                 let created_by_name = (created_by == caller.user_id)
-                    .then(|| caller.name.as_deref().and_then(|n| PersonName::parse(n).ok().flatten()))
-                    .flatten()
-                    .map(PersonName::into_inner);
+                    .then(|| sender_name.map(str::to_owned))
+                    .flatten();
                 self.create_one(tenant_id, created_by, created_by_name, invitee, expiry, send_email, now)
                     .await
                     .map_err(refused)
