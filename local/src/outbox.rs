@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::path::Path;
 
 use async_trait::async_trait;
-use invites_shared::email::{Delivery, MailError, Mailer, OutgoingEmail};
+use invites_shared::email::{AUTO_SUBMITTED, Delivery, MailError, Mailer, OutgoingEmail};
 use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{Address, Message};
@@ -20,6 +20,23 @@ pub const ACCEPT_URL_HEADER: &str = "X-Invites-Accept-Url";
 
 #[derive(Clone)]
 struct AcceptUrl(String);
+
+#[derive(Clone)]
+struct AutoSubmitted;
+
+impl Header for AutoSubmitted {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str(AUTO_SUBMITTED.0)
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), AUTO_SUBMITTED.1.to_owned())
+    }
+}
 
 impl Header for AcceptUrl {
     fn name() -> HeaderName {
@@ -37,17 +54,14 @@ impl Header for AcceptUrl {
 
 pub struct OutboxMailer {
     dir: PathBuf,
-    from: Mailbox,
+    from: Address,
 }
 
 impl OutboxMailer {
     pub fn new(dir: PathBuf, from: &str) -> Result<Self, String> {
         let from: Address = from.parse().map_err(|e| format!("sender {from:?}: {e}"))?;
         std::fs::create_dir_all(&dir).map_err(|e| format!("outbox {}: {e}", dir.display()))?;
-        Ok(Self {
-            dir,
-            from: Mailbox::new(Some("User Invites".into()), from),
-        })
+        Ok(Self { dir, from })
     }
 }
 
@@ -61,12 +75,21 @@ impl Mailer for OutboxMailer {
         let message_id = format!("<{}@invites.localhost>", uuid::Uuid::new_v4());
         // lettre encodes every header it writes (RFC 2047 for the display name), so no
         // input can break out of its header.
-        let message = Message::builder()
-            .from(self.from.clone())
+        let sender_name = email.sender_name.clone().unwrap_or_else(|| "User Invites".into());
+        let mut builder = Message::builder()
+            .from(Mailbox::new(Some(sender_name), self.from.clone()))
             .to(Mailbox::new(email.to_name.clone(), to))
             .subject(email.subject.clone())
             .message_id(Some(message_id.clone()))
             .header(AcceptUrl(email.accept_url.clone()))
+            .header(AutoSubmitted);
+        if let Some(reply_to) = &email.reply_to {
+            let reply_to: Address = reply_to
+                .parse()
+                .map_err(|e| MailError::Rejected(format!("reply-to: {e}")))?;
+            builder = builder.reply_to(Mailbox::new(None, reply_to));
+        }
+        let message = builder
             .multipart(MultiPart::alternative_plain_html(
                 email.text.clone(),
                 email.html.clone(),

@@ -171,7 +171,8 @@ async fn the_mail_shows_the_expiry_date() {
     let invite = app.invite("date@example.com").await;
     let expires = chrono::DateTime::parse_from_rfc3339(invite["expiresAt"].as_str().unwrap()).unwrap();
     let mail = &app.mails_to("date@example.com").await[0];
-    let day = expires.format("%Y-%m-%d").to_string();
+    // In the invitee's language (en-US by default) and zone (UTC by default), named.
+    let day = expires.format("%B %-d, %Y at %-I:%M %p UTC").to_string();
     assert!(mail.text.contains(&day), "{}", mail.text);
 }
 

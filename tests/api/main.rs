@@ -16,6 +16,7 @@ mod hardening;
 mod head;
 mod hostile_inputs;
 mod idempotency;
+mod invitation_email;
 mod jwks;
 mod jwt;
 mod lifecycle;

@@ -177,3 +177,20 @@ async fn the_links_of_a_send_lead_to_the_invite_it_created() {
         "{followed:?}"
     );
 }
+
+/// The spec's `TimeZone` lists exactly the zones the service takes: the tz database it
+/// is built with (a chrono-tz upgrade that adds or drops a zone fails here until the
+/// spec follows).
+#[tokio::test]
+async fn the_spec_lists_exactly_the_time_zones_the_service_takes() {
+    let app = spawn_app().await;
+    let spec = served_spec(&app).await;
+    let listed: Vec<&str> = spec["components"]["schemas"]["TimeZone"]["enum"]
+        .as_array()
+        .expect("TimeZone is an enum")
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let taken: Vec<&str> = invites_shared::domain::TimeZone::all_names().collect();
+    assert_eq!(listed, taken);
+}

@@ -335,3 +335,83 @@ async fn storage_trouble_is_reported_so_the_stream_retries_the_record() {
     );
     assert!(room.mailed_tokens().await.is_empty());
 }
+
+/// Issue 16 through moto's SES: the message SES received says who, what and when, comes
+/// from the configured display name, and sends replies to the configured address.
+#[tokio::test]
+async fn ses_receives_who_what_and_when_with_the_sender_name_and_reply_to() {
+    use invites_shared::domain::{EmailAddress, Invite, InviteToken, NewInvite};
+    use invites_shared::email::{EmailRenderer, EmailSettings, Mailer, RoleLabels};
+    let endpoint = ses_endpoint();
+    let client = SesMailer::client_from_env(Some(&endpoint)).await;
+    let sender = format!("invites-{}@example.com", uuid::Uuid::new_v4());
+    client
+        .create_email_identity()
+        .email_identity(&sender)
+        .send()
+        .await
+        .expect("moto verifies the sender");
+    let settings = EmailSettings {
+        product_name: Some("Rocket".into()),
+        sender_name: Some("Rocket Team".into()),
+        reply_to: Some("support@rocket.example".into()),
+        role_labels: RoleLabels::parse(r#"{"editor": {"fr": "Éditeur"}}"#).unwrap(),
+        ..EmailSettings::default()
+    };
+    let address = format!("ses-{}@example.com", uuid::Uuid::new_v4());
+    let email = EmailAddress::parse(&address).unwrap();
+    let id = InviteId::random();
+    let expires_at = chrono::DateTime::parse_from_rfc3339("2026-12-07T07:15:00Z")
+        .unwrap()
+        .to_utc();
+    let invite = Invite {
+        locale: "fr-FR".into(),
+        roles: vec!["editor".into()],
+        created_by_name: Some("Alice Admin".into()),
+        tenant_name: Some("Acme".into()),
+        time_zone: Some("America/New_York".into()),
+        ..Invite::issued(
+            NewInvite {
+                id,
+                tenant_id: TenantId::random(),
+                email: &email,
+                created_by: UserId::random(),
+                token_hash: InviteToken::generate(id).hash(),
+                email_status: EmailStatus::Queued,
+                expires_at,
+            },
+            chrono::Utc::now(),
+        )
+    };
+    let rendered = EmailRenderer::new(&settings)
+        .unwrap()
+        .render(&invite, "https://app.example.com/accept-invite?token=t");
+    SesMailer::new(client, &sender, None)
+        .send(&rendered)
+        .await
+        .expect("moto takes it");
+
+    let data: Value = reqwest::get(format!("{endpoint}/moto-api/data.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let messages = data["ses"]["Message"].as_array().cloned().unwrap_or_default();
+    let message = messages
+        .iter()
+        .find(|m| m["destinations"]["ToAddresses"][0] == address.as_str())
+        .unwrap_or_else(|| panic!("moto has the message: {messages:?}"));
+    assert_eq!(
+        message["subject"], "Alice Admin vous invite à rejoindre Acme sur Rocket",
+        "{message}"
+    );
+    // moto keeps the HTML part, as a browser gets it: `/` written as a character reference.
+    let body = message["body"].as_str().unwrap().replace("&#x2f;", "/");
+    assert!(
+        body.contains("7 décembre 2026 à 02:15 EST (America/New_York)"),
+        "{body}"
+    );
+    assert!(body.contains("Éditeur"), "{body}");
+    assert_eq!(message["source"], format!("\"Rocket Team\" <{sender}>"), "{message}");
+}

@@ -64,6 +64,8 @@ pub struct Config {
     pub sender_email: Option<String>,
     /// SES configuration set for the invitation emails.
     pub ses_configuration_set: Option<String>,
+    /// The invitation email: product, sender name, reply-to, role labels, templates.
+    pub email: crate::email::EmailSettings,
 }
 
 impl Config {
@@ -114,6 +116,10 @@ impl Config {
             (None, JwtKey::PublicKey { pem, .. }) => Some(format!("cursor:{pem}").into_bytes()),
             (None, JwtKey::Jwks { .. } | JwtKey::ApiGateway | JwtKey::Unconfigured) => None,
         };
+        // Checked (and override templates test-rendered) now, so a bad value stops the
+        // start with a message instead of failing the first delivery.
+        let email = crate::email::EmailSettings::from_lookup(&var)
+            .map_err(|(name, reason)| ConfigError::Invalid { name, reason })?;
         Ok(Self {
             jwt: JwtConfig {
                 key,
@@ -131,6 +137,7 @@ impl Config {
             table_name: var("INVITES_TABLE_NAME"),
             sender_email: var("INVITES_SENDER_EMAIL"),
             ses_configuration_set: var("INVITES_SES_CONFIGURATION_SET"),
+            email,
         })
     }
 }

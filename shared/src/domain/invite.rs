@@ -78,6 +78,12 @@ pub struct Invite {
     /// `INVITES_CLAIM_NAME` names) when it is a valid name; shown to the invitee.
     #[serde(default)]
     pub created_by_name: Option<String>,
+    /// The tenant's display name as the sender gave it (`tenantName`); shown to the invitee.
+    #[serde(default)]
+    pub tenant_name: Option<String>,
+    /// The invitee's IANA time zone (`timeZone`), in which the email shows the expiry; UTC when `None`.
+    #[serde(default)]
+    pub time_zone: Option<String>,
     pub accepted_by_user_id: Option<UserId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -139,6 +145,8 @@ impl Invite {
             message_id: None,
             created_by_user_id: new.created_by,
             created_by_name: None,
+            tenant_name: None,
+            time_zone: None,
             accepted_by_user_id: None,
             created_at: now,
             updated_at: now,
@@ -211,6 +219,8 @@ impl Invite {
             email_status: self.email_status,
             created_by_user_id: self.created_by_user_id,
             created_by_name: self.created_by_name.clone(),
+            tenant_name: self.tenant_name.clone(),
+            time_zone: self.time_zone.clone(),
             accepted_by_user_id: self.accepted_by_user_id,
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -240,6 +250,8 @@ pub struct InviteView {
     pub email_status: EmailStatus,
     pub created_by_user_id: UserId,
     pub created_by_name: Option<String>,
+    pub tenant_name: Option<String>,
+    pub time_zone: Option<String>,
     pub accepted_by_user_id: Option<UserId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

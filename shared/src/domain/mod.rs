@@ -12,6 +12,7 @@ mod profile;
 mod refusal;
 mod search;
 mod text;
+mod time_zone;
 mod token;
 mod transitions;
 
@@ -27,6 +28,7 @@ pub use profile::{CustomData, PersonName, RoleKey, Roles};
 pub use refusal::{ErrorCode, Refusal};
 pub use search::{index_prefix, index_prefixes, search_fields, search_fold, search_matches, search_needle};
 pub use text::{carries_a_link, clip};
+pub use time_zone::TimeZone;
 pub use token::{InviteToken, TokenHash};
 pub use transitions::{DeliveryResult, InviteChanges, Reissue};
 

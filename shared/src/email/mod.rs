@@ -3,10 +3,12 @@
 mod render;
 #[cfg(feature = "aws")]
 mod ses;
+mod settings;
 
-pub use render::{EmailRenderer, accept_url};
+pub use render::{CATALOG_LOCALES, EmailRenderer, accept_url, local_time};
 #[cfg(feature = "aws")]
-pub use ses::SesMailer;
+pub use ses::{SesMailer, from_address};
+pub use settings::{EmailSettings, RoleLabels, TemplateOverride, TemplatePart, read_templates};
 
 use async_trait::async_trait;
 
@@ -26,7 +28,15 @@ pub struct OutgoingEmail {
     /// The link the email carries, for a transport that keeps mail for a developer to
     /// read (the local outbox writes it in a header of its own); SES never sends it apart.
     pub accept_url: String,
+    /// The From address's display name (`INVITES_SENDER_NAME`), checked at start.
+    pub sender_name: Option<String>,
+    /// Where replies go (`INVITES_REPLY_TO`), when configured.
+    pub reply_to: Option<String>,
 }
+
+/// The header every invitation carries (RFC 3834): it is sent by a program, so
+/// auto-responders (vacation replies) do not answer it.
+pub const AUTO_SUBMITTED: (&str, &str) = ("Auto-Submitted", "auto-generated");
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delivery {

@@ -3,9 +3,10 @@
 use async_trait::async_trait;
 use aws_sdk_sesv2::Client;
 use aws_sdk_sesv2::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
-use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message, MessageTag};
+use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message, MessageHeader, MessageTag};
+use base64::Engine;
 
-use super::{Delivery, MailError, Mailer, OutgoingEmail};
+use super::{AUTO_SUBMITTED, Delivery, MailError, Mailer, OutgoingEmail};
 
 pub struct SesMailer {
     client: Client,
@@ -46,6 +47,22 @@ fn utf8(text: &str) -> Content {
         .expect("content has its data")
 }
 
+/// The From address with a display name: quoted when it is plain ASCII, else an RFC 2047
+/// encoded word, which SES requires for a name outside ASCII. The name was checked at
+/// start (no control characters), so it cannot end the header.
+pub fn from_address(address: &str, name: Option<&str>) -> String {
+    match name {
+        None => address.to_owned(),
+        Some(name) if name.is_ascii() => {
+            format!("\"{}\" <{address}>", name.replace('\\', "\\\\").replace('"', "\\\""))
+        }
+        Some(name) => format!(
+            "=?UTF-8?B?{}?= <{address}>",
+            base64::engine::general_purpose::STANDARD.encode(name)
+        ),
+    }
+}
+
 /// Throttling and service trouble are worth retrying; a rejected message is not.
 fn classify<E, R>(e: SdkError<E, R>) -> MailError
 where
@@ -73,9 +90,15 @@ impl Mailer for SesMailer {
     async fn send(&self, email: &OutgoingEmail) -> Result<Delivery, MailError> {
         // The bare address only: no display name, so nothing of the invitee's reaches a header.
         let destination = Destination::builder().to_addresses(&email.to).build();
+        let auto_submitted = MessageHeader::builder()
+            .name(AUTO_SUBMITTED.0)
+            .value(AUTO_SUBMITTED.1)
+            .build()
+            .map_err(|e| MailError::Rejected(e.to_string()))?;
         let message = Message::builder()
             .subject(utf8(&email.subject))
             .body(Body::builder().html(utf8(&email.html)).text(utf8(&email.text)).build())
+            .headers(auto_submitted)
             .build();
         let tag = MessageTag::builder()
             .name("invite_id")
@@ -85,7 +108,8 @@ impl Mailer for SesMailer {
         let output = self
             .client
             .send_email()
-            .from_email_address(&self.from)
+            .from_email_address(from_address(&self.from, email.sender_name.as_deref()))
+            .set_reply_to_addresses(email.reply_to.clone().map(|a| vec![a]))
             .destination(destination)
             .content(EmailContent::builder().simple(message).build())
             .email_tags(tag)

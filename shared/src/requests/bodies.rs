@@ -8,7 +8,9 @@ use super::{
     AcceptRequest, NewInvitee, READ_ONLY_INVITE_FIELDS, RejectedInvitee, RequestError, ResendRequest, SendRequest,
     UpdateRequest,
 };
-use crate::domain::{EmailAddress, FieldError, Locale, MAX_INVITEES_PER_REQUEST, MAX_TOKEN_CHARS, TenantId, UserId};
+use crate::domain::{
+    EmailAddress, FieldError, Locale, MAX_INVITEES_PER_REQUEST, MAX_TOKEN_CHARS, TenantId, TimeZone, UserId,
+};
 
 const TOKEN_MESSAGE: &str = formatcp!("must be a token of 1 to {MAX_TOKEN_CHARS} characters");
 
@@ -24,12 +26,16 @@ pub fn send_request(body: &Value) -> Result<SendRequest, RequestError> {
         .field(top, "", "userInvites", true)
         .and_then(|v| r.object(v, "userInvites"));
     let mut tenant_id = None;
+    let mut tenant_name = None;
     let mut invitees = Vec::new();
     if let Some(envelope) = envelope {
-        r.known_keys(envelope, "userInvites", &["tenantId", "userInvites"], &[]);
+        r.known_keys(envelope, "userInvites", &["tenantId", "tenantName", "userInvites"], &[]);
         tenant_id = r.parsed(envelope, "userInvites", "tenantId", true, |raw| {
             TenantId::parse(raw).ok_or("must be a UUID")
         });
+        // The tenant's name is the envelope's, for every invitee: a bad one fails the whole
+        // request (a 400 naming `userInvites.tenantName`), as a bad tenantId does.
+        tenant_name = r.name(envelope, "userInvites", "tenantName").flatten();
         match r.field(envelope, "userInvites", "userInvites", true) {
             Some(Value::Array(items)) if items.len() > MAX_INVITEES_PER_REQUEST => {
                 return Err(RequestError::TooLarge(format!(
@@ -60,6 +66,7 @@ pub fn send_request(body: &Value) -> Result<SendRequest, RequestError> {
     match tenant_id {
         Some(tenant_id) => r.finish(SendRequest {
             tenant_id,
+            tenant_name,
             invitees,
             send_email,
             expires_in_days,
@@ -83,6 +90,7 @@ fn invitee(r: &mut Reader, value: &Value, at: &str) -> Result<NewInvitee, Reject
                 "locale",
                 "roles",
                 "data",
+                "timeZone",
                 "createdByUserId",
             ],
             READ_ONLY_INVITE_FIELDS,
@@ -94,20 +102,24 @@ fn invitee(r: &mut Reader, value: &Value, at: &str) -> Result<NewInvitee, Reject
             r.parsed(map, at, "locale", false, Locale::parse),
             r.roles(map, at),
             r.data(map, at),
+            r.parsed(map, at, "timeZone", false, TimeZone::parse),
             r.uuid(map, at, "createdByUserId", UserId::parse),
         )
     });
     let own_values: Vec<FieldError> = r.values.drain(values_before..).collect();
     match parsed {
-        Some((Some(email), first, last, locale, roles, data, created_by)) if own_values.is_empty() => Ok(NewInvitee {
-            email,
-            first_name: first.flatten(),
-            last_name: last.flatten(),
-            locale: locale.unwrap_or_default(),
-            roles: roles.unwrap_or_default(),
-            data: data.unwrap_or_default(),
-            created_by,
-        }),
+        Some((Some(email), first, last, locale, roles, data, time_zone, created_by)) if own_values.is_empty() => {
+            Ok(NewInvitee {
+                email,
+                first_name: first.flatten(),
+                last_name: last.flatten(),
+                locale: locale.unwrap_or_default(),
+                roles: roles.unwrap_or_default(),
+                data: data.unwrap_or_default(),
+                time_zone,
+                created_by,
+            })
+        }
         _ => Err(RejectedInvitee {
             email: given_email,
             errors: own_values,

@@ -22,7 +22,7 @@ pub use query::{idempotency_key, invite_id, list_params};
 
 use crate::domain::{
     CustomData, EffectiveStatus, EmailAddress, FieldError, Locale, PersonName, Roles, SortField, SortOrder, TenantId,
-    UserId,
+    TimeZone, UserId,
 };
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -66,6 +66,7 @@ pub struct NewInvitee {
     pub locale: Locale,
     pub roles: Roles,
     pub data: CustomData,
+    pub time_zone: Option<TimeZone>,
     pub created_by: Option<UserId>,
 }
 
@@ -80,6 +81,8 @@ pub struct RejectedInvitee {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SendRequest {
     pub tenant_id: TenantId,
+    /// The tenant's display name for the emails (`userInvites.tenantName`).
+    pub tenant_name: Option<PersonName>,
     pub invitees: Vec<Result<NewInvitee, RejectedInvitee>>,
     pub send_email: bool,
     pub expires_in_days: Option<u32>,

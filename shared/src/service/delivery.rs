@@ -56,7 +56,10 @@ impl InviteService {
         };
         let email = self
             .renderer
-            .get_or_init(EmailRenderer::new)
+            .get_or_init(|| {
+                EmailRenderer::new(&self.settings.email)
+                    .expect("the email settings were checked when the configuration was read")
+            })
             .render(&claim, &accept_url(&self.settings.accept_url, &token));
         let result = match self.mailer.send(&email).await {
             Ok(delivery) => DeliveryResult::Sent {

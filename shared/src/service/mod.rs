@@ -46,6 +46,8 @@ pub struct Settings {
     pub role_policy: RolePolicy,
     pub recipient_emails_per_day: u32,
     pub tenant_emails_per_hour: u32,
+    /// Product, sender, role labels and templates of the invitation email.
+    pub email: crate::email::EmailSettings,
 }
 
 /// How a queued email reaches a mailer. On AWS the table's stream carries every write
@@ -122,6 +124,7 @@ impl InviteService {
             role_policy: config.role_policy,
             recipient_emails_per_day: config.recipient_emails_per_day,
             tenant_emails_per_hour: config.tenant_emails_per_hour,
+            email: config.email.clone(),
         };
         match &config.cursor_secret {
             Some(secret) => Self::new(store, mailer, queue, clock, settings, secret),

@@ -24,7 +24,7 @@ pub struct CheckTokenResponse {
     pub roles: Option<Vec<String>>,
     pub expires_at: Option<DateTime<Utc>>,
     pub tenant_id: Option<TenantId>,
-    /// The tenant's display name, once invites carry one; `null` until then.
+    /// The tenant's display name, when the sender gave one (`tenantName`).
     pub tenant_name: Option<String>,
     /// The inviter's display name, from the sender's token, when it carried a valid one.
     pub created_by_name: Option<String>,
@@ -78,7 +78,7 @@ impl InviteService {
             roles: Some(invite.roles),
             expires_at: Some(invite.expires_at),
             tenant_id: Some(invite.tenant_id),
-            tenant_name: None,
+            tenant_name: invite.tenant_name,
             created_by_name: invite.created_by_name,
         })
     }

@@ -123,6 +123,8 @@ impl InviteService {
             request.expires_in_days.unwrap_or(self.settings.default_expiry_days),
         ));
         let tenant_id = request.tenant_id;
+        let tenant_name = request.tenant_name.map(PersonName::into_inner);
+        let tenant_name = tenant_name.as_deref();
         let send_email = request.send_email;
         // The name shown to an invitee whose creator is the sender: the sender's own,
         // when it is a name the API would take (no links, no control or invisible
@@ -180,10 +182,15 @@ impl InviteService {
                         .await
                         .map_err(refused)?;
                 }
-                let created_by_name = (created_by == caller.user_id)
-                    .then(|| sender_name.map(str::to_owned))
-                    .flatten();
-                self.create_one(tenant_id, created_by, created_by_name, invitee, expiry, send_email, now)
+                let origin = Origin {
+                    tenant_id,
+                    tenant_name: tenant_name.map(str::to_owned),
+                    created_by,
+                    created_by_name: (created_by == caller.user_id)
+                        .then(|| sender_name.map(str::to_owned))
+                        .flatten(),
+                };
+                self.create_one(origin, invitee, expiry, send_email, now)
                     .await
                     .map_err(refused)
             })
@@ -204,12 +211,9 @@ impl InviteService {
         Ok(SendResponse { success, errors })
     }
 
-    #[allow(clippy::too_many_arguments)]
     async fn create_one(
         &self,
-        tenant_id: TenantId,
-        created_by: UserId,
-        created_by_name: Option<String>,
+        origin: Origin,
         invitee: NewInvitee,
         expiry: Duration,
         send_email: bool,
@@ -224,9 +228,9 @@ impl InviteService {
         };
         let issue = NewInvite {
             id,
-            tenant_id,
+            tenant_id: origin.tenant_id,
             email: &invitee.email,
-            created_by,
+            created_by: origin.created_by,
             token_hash: token.hash(),
             email_status,
             expires_at: now + expiry,
@@ -237,12 +241,24 @@ impl InviteService {
             locale: invitee.locale.as_str().to_owned(),
             roles: invitee.roles.into_strings(),
             data: invitee.data.into_inner(),
-            created_by_name,
+            time_zone: invitee.time_zone.map(|z| z.name().to_owned()),
+            created_by_name: origin.created_by_name,
+            tenant_name: origin.tenant_name,
             ..Invite::issued(issue, now)
         };
         self.store.insert(&invite, now).await?;
         Ok(self.issued(&invite, &token, send_email))
     }
+}
+
+/// Who an invite comes from, and into which tenant: the same for every invitee of a send
+/// but its creator (`createdByUserId` may name another user, whose name the sender's
+/// token does not carry).
+struct Origin {
+    tenant_id: TenantId,
+    tenant_name: Option<String>,
+    created_by: UserId,
+    created_by_name: Option<String>,
 }
 
 /// One line for an invitee's field errors, with paths relative to the invitee: the first
