@@ -36,7 +36,9 @@ if ! cmp -s scripts/requirements-test.txt "$venv/.installed" 2>/dev/null; then
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
   cp scripts/requirements-test.txt "$venv/.installed"
 fi
-command -v wrk >/dev/null || { echo "wrk is missing (Debian: apt-get install -y wrk)" >&2; exit 1; }
+if [[ " $parts " == *" throughput "* ]]; then
+  command -v wrk >/dev/null || { echo "wrk is missing (Debian: apt-get install -y wrk)" >&2; exit 1; }
+fi
 
 functions=()
 for dir in functions/*/; do functions+=("$(basename "$dir")"); done

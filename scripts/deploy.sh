@@ -6,6 +6,7 @@
 #   scripts/deploy.sh STAGE [--dry-run]
 #
 #   - checks that every function of the template has its arm64 bootstrap;
+#   - copies ./email-templates/ (if any) into the mailer's package;
 #   - writes the parameter overrides from CFN_PARAMETER_<Parameter> variables into a
 #     private temporary file (scripts/deploy_parameters.py: only those set, so nothing
 #     else is reset; values byte for byte, never on a command line);
@@ -53,6 +54,14 @@ for uri in re.findall(r"^\s+CodeUri: (target/lambda/[a-z0-9-]+/)$", template, re
 if missing:
     sys.exit("run `cargo lambda build --release --arm64` first:\n  " + "\n  ".join(missing))
 PY
+
+# The operator's email templates (README: The invitation email), packaged with the mailer,
+# which reads them from EmailTemplatesDir (/var/task/email-templates).
+if [ -d email-templates ]; then
+  rm -rf target/lambda/invite-mailer/email-templates
+  cp -R email-templates target/lambda/invite-mailer/email-templates
+  echo "packaged email-templates/ with the mailer (set EmailTemplatesDir=/var/task/email-templates)"
+fi
 
 parameters=$(mktemp --suffix=.yaml)
 trap 'rm -f "$parameters"' EXIT
