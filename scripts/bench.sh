@@ -40,11 +40,15 @@ if [[ " $parts " == *" throughput "* ]]; then
   command -v wrk >/dev/null || { echo "wrk is missing (Debian: apt-get install -y wrk)" >&2; exit 1; }
 fi
 
-functions=()
-for dir in functions/*/; do functions+=("$(basename "$dir")"); done
+# Only what the selected parts run is built.
 packages=()
-for p in "${functions[@]}" hello-lambda coldstart hello-hyper invites-local listbench; do packages+=(-p "$p"); done
-echo "==> cargo build --release (${#functions[@]} functions, hello-lambda, coldstart, hello-hyper, invites-local, listbench)" >&2
+if [[ " $parts " == *" coldstart "* ]]; then
+  for dir in functions/*/; do packages+=(-p "$(basename "$dir")"); done
+  packages+=(-p hello-lambda -p coldstart)
+fi
+if [[ " $parts " == *" throughput "* ]]; then packages+=(-p hello-hyper -p invites-local); fi
+if [[ " $parts " == *" list "* ]]; then packages+=(-p invites-local -p listbench); fi
+echo "==> cargo build --release ${packages[*]}" >&2
 cargo build --release --quiet "${packages[@]}"
 
 out=target/bench
