@@ -10,6 +10,7 @@ pub mod listener;
 pub mod outbox;
 pub mod store;
 pub mod web;
+pub mod webhooks;
 
 use std::io;
 use std::net::SocketAddr;
@@ -41,6 +42,7 @@ use crate::cors::CorsOrigins;
 use crate::listener::ServerLimits;
 use crate::outbox::{DEFAULT_SENDER, OutboxMailer};
 use crate::store::EmbeddedStore;
+use crate::webhooks::{WebhookConfig, WebhookWorker};
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:3000";
 pub const DEFAULT_DATA_DIR: &str = "./.invites";
@@ -67,6 +69,8 @@ pub struct LocalOptions {
     pub limits: ServerLimits,
     /// Which browser origins may call the API (`INVITES_CORS_ORIGINS`).
     pub cors: CorsOrigins,
+    /// Where the lifecycle events go (`INVITES_WEBHOOK_URL`, `INVITES_WEBHOOK_SECRET`).
+    pub webhooks: Option<WebhookConfig>,
 }
 
 impl LocalOptions {
@@ -82,6 +86,7 @@ pub struct RunningServer {
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<io::Result<()>>,
     worker: DeliveryWorker,
+    webhooks: Option<WebhookWorker>,
 }
 
 impl RunningServer {
@@ -92,6 +97,9 @@ impl RunningServer {
         let _ = self.shutdown.send(());
         let served = self.task.await.map_err(io::Error::other)?;
         self.worker.stop().await;
+        if let Some(webhooks) = self.webhooks {
+            webhooks.stop().await;
+        }
         served
     }
 
@@ -101,6 +109,7 @@ impl RunningServer {
             shutdown,
             mut task,
             worker,
+            webhooks,
             ..
         } = self;
         let served = tokio::select! {
@@ -111,6 +120,9 @@ impl RunningServer {
             finished = &mut task => finished.map_err(io::Error::other)?,
         };
         worker.stop().await;
+        if let Some(webhooks) = webhooks {
+            webhooks.stop().await;
+        }
         served
     }
 
@@ -221,12 +233,29 @@ pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
         tracing::warn!("no INVITES_CURSOR_SECRET: list cursors hold until this server stops");
     }
     std::fs::create_dir_all(data_dir).map_err(|e| dir_error(e.to_string()))?;
+    let mut webhooks = None;
     let store: Arc<dyn InviteStore> = match &config.table_name {
+        Some(_) if options.webhooks.is_some() => {
+            // On DynamoDB the events come from the table's stream (the events function).
+            return Err(StartError::Config(
+                "INVITES_WEBHOOK_URL needs invites-local's embedded store (unset INVITES_TABLE_NAME)".into(),
+            ));
+        }
         Some(table) => {
             let client = dynamo::client_from_env(options.dynamodb_endpoint.as_deref()).await;
             Arc::new(DynamoStore::new(client, table))
         }
-        None => Arc::new(EmbeddedStore::open(&data_dir.join("invites.redb")).map_err(|e| dir_error(e.to_string()))?),
+        None => {
+            let mut store =
+                EmbeddedStore::open(&data_dir.join("invites.redb")).map_err(|e| dir_error(e.to_string()))?;
+            if let Some(config) = &options.webhooks {
+                store = store.with_webhooks(config.urls.clone());
+                let worker = WebhookWorker::start(store.clone(), config.clone(), options.clock.clone())
+                    .map_err(|e| StartError::Config(format!("webhooks: {e}")))?;
+                webhooks = Some(worker);
+            }
+            Arc::new(store)
+        }
     };
     // Emails still queued when the server last stopped go out once the worker runs.
     let queued = store
@@ -300,6 +329,7 @@ pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
         shutdown,
         task,
         worker,
+        webhooks,
     })
 }
 

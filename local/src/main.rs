@@ -26,6 +26,7 @@ use invites_local::clock::{CLOCK_OFFSET_VARIABLE, OffsetClock};
 use invites_local::cors::CorsOrigins;
 use invites_local::dev_token::DEV_TOKEN_PATH;
 use invites_local::fixtures::Fixtures;
+use invites_local::webhooks::WebhookConfig;
 use invites_local::{DEFAULT_DATA_DIR, DEFAULT_LISTEN, LocalOptions};
 use invites_shared::auth::{Claims, issue_hs256_token};
 use invites_shared::clock::{Clock, SystemClock};
@@ -51,6 +52,12 @@ const USAGE: &str = "usage:
   invites-local outbox [--last-token]
                                     list the emails in the outbox with their accept links
                                     (--last-token: print only the newest email's token)
+  invites-local events [--limit N] [--json]
+                                    list the newest N (default 20) lifecycle events of the
+                                    embedded store with their webhook deliveries (--json: one
+                                    JSON object per line); run it while the server is stopped
+  invites-local events replay ID    deliver event ID again to INVITES_WEBHOOK_URL (at the
+                                    server's next start)
   invites-local token --sub UUID --tenant UUID [--role R]... [--super-admin] [--hours N]
                                     print a signed development token (HS256)";
 
@@ -65,6 +72,7 @@ async fn main() -> ExitCode {
         Some("migrate") => migrate(&args[1..]).await,
         Some("sweep") => sweep(&args[1..]).await,
         Some("outbox") => outbox(&args[1..]),
+        Some("events") => events(&args[1..]).await,
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -116,6 +124,7 @@ async fn serve() -> Result<(), String> {
         dynamodb_endpoint: None,
         limits: Default::default(),
         cors: cors.clone(),
+        webhooks: WebhookConfig::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))?,
     };
     let server = invites_local::start(options).await.map_err(|e| e.to_string())?;
     println!("User Invites API listening on http://{}", server.addr);
@@ -332,6 +341,68 @@ async fn sweep(args: &[String]) -> Result<(), String> {
 
 /// Reads the outbox the way a mail client would (MIME-decoded), for the developer at the
 /// terminal: who each email went to, its subject and its accept link.
+/// Lists the event log, or replays one event.
+async fn events(args: &[String]) -> Result<(), String> {
+    let data_dir = PathBuf::from(env_or("INVITES_DATA_DIR", DEFAULT_DATA_DIR));
+    let open = || {
+        invites_local::store::EmbeddedStore::open(&data_dir.join("invites.redb")).map_err(|e| {
+            format!(
+                "data folder {}: {e} (is invites-local running on it? stop it first)",
+                data_dir.display()
+            )
+        })
+    };
+    if let [command, id] = args
+        && command == "replay"
+    {
+        let id = uuid::Uuid::parse_str(id).map_err(|_| format!("{id:?} is not an event id"))?;
+        let webhooks = WebhookConfig::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))?
+            .ok_or("INVITES_WEBHOOK_URL is not set: there is nowhere to replay to")?;
+        let store = open()?.with_webhooks(webhooks.urls);
+        return match store.replay_event(id, SystemClock.now()).await {
+            Ok(true) => {
+                println!("event {id} will be delivered again at the server's next start");
+                Ok(())
+            }
+            Ok(false) => Err(format!("the event log holds no event {id}")),
+            Err(e) => Err(e.to_string()),
+        };
+    }
+    let mut limit = 20;
+    let mut json = false;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--limit" => {
+                limit = rest
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .ok_or("--limit takes a whole number")?;
+            }
+            "--json" => json = true,
+            _ => return Err(format!("unknown options {args:?}\n{USAGE}")),
+        }
+    }
+    for logged in open()?.recent_events(limit).await.map_err(|e| e.to_string())? {
+        if json {
+            println!("{}", serde_json::to_string(&logged).map_err(|e| e.to_string())?);
+            continue;
+        }
+        println!(
+            "{}  {}  {}  invite {}",
+            logged.event.occurred_at.to_rfc3339(),
+            logged.event.id,
+            logged.event.kind.as_str(),
+            logged.event.data.id
+        );
+        for d in &logged.deliveries {
+            let error = d.last_error.as_deref().map(|e| format!(" ({e})")).unwrap_or_default();
+            println!("    {:?} after {} attempts: {}{error}", d.state, d.attempts, d.url);
+        }
+    }
+    Ok(())
+}
+
 fn outbox(args: &[String]) -> Result<(), String> {
     let last_token_only = match args {
         [] => false,

@@ -23,6 +23,7 @@ async fn start(listen: &str, vars: &[(&str, &str)]) -> Result<(), String> {
         dynamodb_endpoint: None,
         limits: Default::default(),
         cors: Default::default(),
+        webhooks: None,
     };
     match invites_local::start(options).await {
         Ok(server) => {

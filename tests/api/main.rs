@@ -36,3 +36,4 @@ mod tenancy;
 mod tokens;
 mod update;
 mod validation;
+mod webhooks;

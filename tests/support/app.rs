@@ -8,6 +8,7 @@ use std::sync::Arc;
 use chrono::Duration;
 use invites_local::cors::CorsOrigins;
 use invites_local::listener::ServerLimits;
+use invites_local::webhooks::WebhookConfig;
 use invites_local::{LocalOptions, RunningServer};
 use invites_shared::auth::Claims;
 use invites_shared::clock::{Clock, ManualClock};
@@ -145,6 +146,10 @@ pub async fn start_error(vars: &[(&str, &str)]) -> String {
         dynamodb_endpoint: None,
         limits: ServerLimits::default(),
         cors: CorsOrigins::default(),
+        webhooks: match WebhookConfig::from_lookup(|name| all.get(name).cloned()) {
+            Ok(webhooks) => webhooks,
+            Err(e) => return e,
+        },
     };
     match invites_local::start(options).await {
         Ok(server) => {
@@ -197,6 +202,7 @@ impl TestApp {
             dynamodb_endpoint: self.dynamodb_endpoint.clone(),
             limits: self.limits,
             cors,
+            webhooks: WebhookConfig::from_lookup(|name| vars.get(name).cloned()).expect("test webhooks"),
         };
         let server = invites_local::start(options).await.expect("the server starts");
         self.address = format!("http://{}", server.addr);

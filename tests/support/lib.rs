@@ -12,6 +12,7 @@ mod mail;
 pub mod moto;
 mod population;
 pub mod proxy;
+pub mod receiver;
 
 pub use answers::*;
 pub use app::*;

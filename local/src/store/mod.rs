@@ -10,6 +10,7 @@
 //! request loads a tenant, and a data folder of the previous version is brought to this
 //! shape when it opens (`migrate`).
 
+pub mod events;
 mod expiring;
 mod index;
 mod migrate;
@@ -46,6 +47,8 @@ pub(crate) struct EmailSlot {
 #[derive(Clone)]
 pub struct EmbeddedStore {
     db: Arc<Database>,
+    /// The webhook URLs every new event gets a delivery for (`INVITES_WEBHOOK_URL`).
+    webhooks: Arc<Vec<String>>,
 }
 
 pub(crate) fn internal(e: impl Into<invites_shared::store::BoxError>) -> StoreError {
@@ -121,10 +124,50 @@ impl EmbeddedStore {
         txn.open_table(index::LEDGERS).map_err(internal)?;
         txn.open_table(expiring::EXPIRIES).map_err(internal)?;
         txn.open_table(expiring::QUOTAS).map_err(internal)?;
+        txn.open_table(events::EVENTS).map_err(internal)?;
+        txn.open_table(events::DUE).map_err(internal)?;
         txn.commit().map_err(internal)?;
-        let store = Self { db: Arc::new(db) };
+        let store = Self {
+            db: Arc::new(db),
+            webhooks: Arc::new(Vec::new()),
+        };
         let migrated = store.migrate()?;
         Ok((store, migrated))
+    }
+
+    /// The store, with every event stored from now on delivered to `urls`.
+    pub fn with_webhooks(self, urls: Vec<String>) -> Self {
+        Self {
+            webhooks: Arc::new(urls),
+            ..self
+        }
+    }
+
+    /// For each webhook URL, its oldest delivery not yet settled, when due at `now`.
+    pub async fn due_deliveries(&self, now: DateTime<Utc>) -> Result<Vec<(events::LoggedEvent, usize)>, StoreError> {
+        self.blocking(move |db| events::next_due(db, now)).await
+    }
+
+    /// Records an attempt of delivery `index` of event `seq` (`error`: it failed).
+    pub async fn record_delivery(
+        &self,
+        seq: u64,
+        index: usize,
+        error: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.write(move |txn| events::record(txn, seq, index, error, now)).await
+    }
+
+    /// The newest `limit` events of the log, newest first.
+    pub async fn recent_events(&self, limit: usize) -> Result<Vec<events::LoggedEvent>, StoreError> {
+        self.blocking(move |db| events::recent(db, limit)).await
+    }
+
+    /// Delivers event `id` again to the configured webhooks; `false` if the log lacks it.
+    pub async fn replay_event(&self, id: uuid::Uuid, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let urls = self.webhooks.clone();
+        self.write(move |txn| events::replay(txn, id, &urls, now)).await
     }
 
     /// Runs blocking database work off the async runtime.
@@ -155,6 +198,7 @@ impl EmbeddedStore {
 impl InviteStore for EmbeddedStore {
     async fn insert(&self, invite: &Invite, now: DateTime<Utc>) -> Result<(), StoreError> {
         let invite = invite.clone();
+        let webhooks = self.webhooks.clone();
         self.write(move |txn| {
             let mut invites = txn.open_table(INVITES).map_err(internal)?;
             let id = invite.id.to_string();
@@ -166,6 +210,7 @@ impl InviteStore for EmbeddedStore {
             invites
                 .insert(id.as_str(), to_json(&invite)?.as_slice())
                 .map_err(internal)?;
+            events::append(txn, None, &invite, &webhooks, now)?;
             index::derive(txn, None, &invite)
         })
         .await
@@ -184,6 +229,7 @@ impl InviteStore for EmbeddedStore {
 
     async fn replace(&self, previous: &Invite, next: &Invite, now: DateTime<Utc>) -> Result<(), StoreError> {
         let (previous, next) = (previous.clone(), next.clone());
+        let webhooks = self.webhooks.clone();
         self.write(move |txn| {
             expiring::purge(txn, now)?;
             let mut invites = txn.open_table(INVITES).map_err(internal)?;
@@ -210,8 +256,9 @@ impl InviteStore for EmbeddedStore {
                 .insert(id.as_str(), to_json(&next)?.as_slice())
                 .map_err(internal)?;
             drop(invites);
-            let previous = index::ledger(txn, next.id)?;
-            index::derive(txn, previous.as_ref(), &next)
+            events::append(txn, Some(&previous), &next, &webhooks, now)?;
+            let ledger = index::ledger(txn, next.id)?;
+            index::derive(txn, ledger.as_ref(), &next)
         })
         .await
     }

@@ -3,6 +3,7 @@
 mod caller;
 mod case;
 mod email_address;
+mod events;
 mod ids;
 mod invite;
 mod limits;
@@ -19,6 +20,7 @@ mod transitions;
 pub use caller::{Caller, RolePolicy};
 pub use case::fold_case;
 pub use email_address::EmailAddress;
+pub use events::{EventType, InviteEvent, events_between};
 pub use ids::{InviteId, TenantId, UserId};
 pub use invite::{EffectiveStatus, EmailStatus, Invite, InviteStatus, InviteView, NewInvite};
 pub use limits::*;

@@ -188,7 +188,40 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    userInviteEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A lifecycle event of an invite, POSTed to your receiver
+         * @description `invites-local` POSTs every lifecycle event to each `INVITES_WEBHOOK_URL`, signed
+         *     as the Standard Webhooks specification says: `webhook-signature` is `v1,` and the
+         *     base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` under the key
+         *     of `INVITES_WEBHOOK_SECRET` (`whsec_` + base64). Verify it (any Standard
+         *     Webhooks library does) and reject timestamps far from your clock.
+         *
+         *     Delivery is at least once: de-duplicate by `id` (equal to `webhook-id`), which
+         *     stays the same on every retry and redelivery. Events reach one receiver in the
+         *     order they were stored; a delivery that fails (not a 2xx, or no answer within
+         *     10 s) is retried after 1, 2, 4, ... seconds (at most 5 minutes apart) up to 8
+         *     times, later events waiting behind it, then recorded as failed
+         *     (`invites-local events` shows it; `invites-local events replay ID` sends it
+         *     again). The log is the embedded store's, so a restart loses nothing.
+         */
+        post: operations["userInviteEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /**
@@ -402,6 +435,27 @@ export interface components {
             expiresInDays?: components["schemas"]["ExpiresInDays"];
         };
         CancelUserInviteRequest: Record<string, never>;
+        /**
+         * @description One change of an invite. `id` is unique per event and stable across redelivery.
+         *     `occurredAt` is when the change was stored (for `user-invite.expired`: the
+         *     invite's `expiresAt`, which the expiry sweep records within its period).
+         *     `data` is the invite as the API returns it after the change: never a token or
+         *     its hash. `user-invite.accepted` also carries `acceptedByUserId` and `roles`.
+         */
+        InviteEvent: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            type: "user-invite.created" | "user-invite.email.sent" | "user-invite.email.failed" | "user-invite.resent" | "user-invite.accepted" | "user-invite.canceled" | "user-invite.updated" | "user-invite.expired";
+            /** Format: date-time */
+            occurredAt: string;
+            /** Format: uuid */
+            tenantId: string;
+            data: components["schemas"]["Invite"];
+            /** Format: uuid */
+            acceptedByUserId?: string;
+            roles?: components["schemas"]["Roles"];
+        };
         /** @description An invite token as received (ours are 64 URL-safe characters). */
         InviteToken: string;
         AcceptUserInviteRequest: {
@@ -1117,6 +1171,33 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    userInviteEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                "webhook-id": string;
+                /** @description Unix seconds. */
+                "webhook-timestamp": string;
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InviteEvent"];
+            };
+        };
+        responses: {
+            /** @description Received; any other answer is retried. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }
