@@ -16,6 +16,7 @@ use http_body_util::Full;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
+use invites_shared::auth::https_or_http_connector;
 use invites_shared::clock::Clock;
 use sha2::Sha256;
 use tokio::sync::watch;
@@ -86,14 +87,8 @@ pub struct WebhookWorker {
 
 impl WebhookWorker {
     pub fn start(store: EmbeddedStore, config: WebhookConfig, clock: Arc<dyn Clock>) -> std::io::Result<Self> {
-        let mut http = HttpConnector::new();
-        http.set_connect_timeout(Some(ATTEMPT_TIMEOUT));
-        http.enforce_http(false);
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_native_roots(rustls::crypto::aws_lc_rs::default_provider())?
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(http);
+        // The URLs' schemes were checked by WebhookConfig: http or https.
+        let https = https_or_http_connector(ATTEMPT_TIMEOUT)?;
         let client: HttpsClient = Client::builder(TokioExecutor::new()).build(https);
         let (stop, mut stopped) = watch::channel(false);
         let task = tokio::spawn(async move {

@@ -4,17 +4,7 @@
 use mail_parser::MessageParser;
 use serde_json::json;
 
-use crate::helpers::{invalid_indexes, json_of, spawn_app};
-
-/// What a browser reads out of HTML text: character references decoded.
-fn unescape(html: &str) -> String {
-    html.replace("&#x2f;", "/")
-        .replace("&#x27;", "'")
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
+use crate::helpers::{invalid_indexes, json_of, spawn_app, unescape};
 
 #[tokio::test]
 async fn the_link_in_the_mail_accepts_the_invite() {

@@ -8,7 +8,7 @@ use invites_shared::domain::{EmailAddress, EmailStatus, Invite, InviteId, Invite
 use invites_shared::email::{EmailRenderer, EmailSettings, RoleLabels};
 use serde_json::json;
 
-use crate::helpers::{json_of, problem, spawn_app_with, start_error};
+use crate::helpers::{json_of, problem, spawn_app_with, start_error, unescape};
 
 const LOCALES: [&str; 5] = ["en-US", "de-DE", "fr-FR", "es-ES", "id-ID"];
 const LINK: &str = "https://app.example.com/accept-invite?token=golden-token";
@@ -199,16 +199,6 @@ fn inviter_tenant_and_labels_carrying_html_are_escaped() {
         "the text part is plain"
     );
     assert!(!email.subject.contains('\n'));
-}
-
-/// What a browser reads out of HTML text: character references decoded.
-fn unescape(html: &str) -> String {
-    html.replace("&#x2f;", "/")
-        .replace("&#x27;", "'")
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 fn write(dir: &Path, file: &str, text: &str) {

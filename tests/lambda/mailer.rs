@@ -77,6 +77,17 @@ fn ses_endpoint() -> String {
     invites_tests::moto::ses_endpoint()
 }
 
+/// Every message moto's SES accepted so far (from all tests: filter by recipient).
+async fn ses_messages() -> Vec<Value> {
+    let data: Value = reqwest::get(format!("{}/moto-api/data.json", ses_endpoint()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    data["ses"]["Message"].as_array().cloned().unwrap_or_default()
+}
+
 fn queued_event() -> Value {
     read_json(&root().join("events/invite-mailer/queued.json"))
 }
@@ -104,14 +115,7 @@ impl Mailroom {
     /// The tokens of every email moto's SES accepted for this test's invitee, read out
     /// of the accept link in the HTML body.
     async fn mailed_tokens(&self) -> Vec<String> {
-        let endpoint = ses_endpoint();
-        let data: Value = reqwest::get(format!("{endpoint}/moto-api/data.json"))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let messages = data["ses"]["Message"].as_array().cloned().unwrap_or_default();
+        let messages = ses_messages().await;
         let tokens: Vec<String> = messages
             .iter()
             .filter(|m| {
@@ -391,13 +395,7 @@ async fn ses_receives_who_what_and_when_with_the_sender_name_and_reply_to() {
         .await
         .expect("moto takes it");
 
-    let data: Value = reqwest::get(format!("{endpoint}/moto-api/data.json"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let messages = data["ses"]["Message"].as_array().cloned().unwrap_or_default();
+    let messages = ses_messages().await;
     let message = messages
         .iter()
         .find(|m| m["destinations"]["ToAddresses"][0] == address.as_str())
@@ -407,7 +405,7 @@ async fn ses_receives_who_what_and_when_with_the_sender_name_and_reply_to() {
         "{message}"
     );
     // moto keeps the HTML part, as a browser gets it: `/` written as a character reference.
-    let body = message["body"].as_str().unwrap().replace("&#x2f;", "/");
+    let body = invites_tests::unescape(message["body"].as_str().unwrap());
     assert!(
         body.contains("7 décembre 2026 à 02:15 EST (America/New_York)"),
         "{body}"

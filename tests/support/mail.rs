@@ -5,6 +5,16 @@ use mail_parser::MessageParser;
 
 use crate::TestApp;
 
+/// What a browser reads out of HTML text: character references decoded.
+pub fn unescape(html: &str) -> String {
+    html.replace("&#x2f;", "/")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
 /// A parsed email from the outbox.
 pub struct Mail {
     pub to: String,

@@ -35,17 +35,25 @@ pub struct Fetcher {
     client: Client<HttpsConnector<HttpConnector>, Empty<Bytes>>,
 }
 
+/// The connector of every outbound HTTP client of the service (the key set fetcher,
+/// `invites-local`'s webhooks): TLS with the system's roots through aws-lc-rs, plain
+/// http where the caller's configuration allowed it, HTTP/1.1, connecting within
+/// `connect_timeout`.
+pub fn https_or_http_connector(connect_timeout: Duration) -> std::io::Result<HttpsConnector<HttpConnector>> {
+    let mut http = HttpConnector::new();
+    http.set_connect_timeout(Some(connect_timeout));
+    http.enforce_http(false);
+    Ok(hyper_rustls::HttpsConnectorBuilder::new()
+        .with_provider_and_native_roots(rustls::crypto::aws_lc_rs::default_provider())?
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(http))
+}
+
 impl Fetcher {
     pub fn new() -> std::io::Result<Self> {
-        let mut http = HttpConnector::new();
-        http.set_connect_timeout(Some(CONNECT_TIMEOUT));
-        http.enforce_http(false);
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_native_roots(rustls::crypto::aws_lc_rs::default_provider())?
-            // The URL's scheme was checked by the configuration: https, or http on loopback.
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(http);
+        // The URL's scheme was checked by the configuration: https, or http on loopback.
+        let https = https_or_http_connector(CONNECT_TIMEOUT)?;
         Ok(Self {
             client: Client::builder(TokioExecutor::new()).build(https),
         })

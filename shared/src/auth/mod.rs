@@ -16,7 +16,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-pub use fetch::{FETCH_TIMEOUT, MAX_BODY_BYTES as MAX_KEY_SET_BYTES};
+pub use fetch::{FETCH_TIMEOUT, MAX_BODY_BYTES as MAX_KEY_SET_BYTES, https_or_http_connector};
 pub use jwks::{MAX_AGE as KEY_SET_MAX_AGE, MIN_REFRESH_INTERVAL as KEY_SET_MIN_REFRESH_INTERVAL};
 
 use crate::clock::Clock;
