@@ -2,6 +2,7 @@
 events, valid input for `sam local invoke` and `cargo lambda invoke`, and the fixtures of
 tests/lambda; events/openapi-document/success.json (GET /openapi.json);
 events/invite-mailer/queued.json, the DynamoDB stream batch the mailer function takes;
+events/invite-expiry-sweep/scheduled.json, the schedule's event;
 and events/env.json, the variables `sam local invoke --env-vars` gives every function
 (the same table, secret and emulator port as `cargo lambda watch`'s, from the container).
 
@@ -191,7 +192,7 @@ stream = {
                 },
                 "SequenceNumber": "4421584500000000017450439091",
                 "SizeBytes": 160,
-                "StreamViewType": "NEW_IMAGE",
+                "StreamViewType": "NEW_AND_OLD_IMAGES",
             },
             "eventSourceARN": "arn:aws:dynamodb:us-east-1:123456789012:table/invites/stream/2026-11-24T00:00:00.000",
         }
@@ -199,6 +200,24 @@ stream = {
 }
 (ROOT / "events" / "invite-mailer").mkdir(parents=True, exist_ok=True)
 (ROOT / "events" / "invite-mailer" / "queued.json").write_text(json.dumps(stream, indent=2) + "\n")
+
+# The expiry sweep's input: the event EventBridge Scheduler hands it every minute (the
+# function reads nothing of it). events/invite-events/accepted.json, the events
+# function's input, is a record moto streamed for a real accept: tests/lambda/events.rs
+# writes it again with UPDATE_SAMPLE_EVENTS=1.
+scheduled = {
+    "version": "0",
+    "id": "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
+    "detail-type": "Scheduled Event",
+    "source": "aws.scheduler",
+    "account": "123456789012",
+    "time": "2026-11-30T12:00:00Z",
+    "region": "us-east-1",
+    "resources": ["arn:aws:scheduler:us-east-1:123456789012:schedule/default/invites-expiry-sweep"],
+    "detail": "{}",
+}
+(ROOT / "events" / "invite-expiry-sweep").mkdir(parents=True, exist_ok=True)
+(ROOT / "events" / "invite-expiry-sweep" / "scheduled.json").write_text(json.dumps(scheduled, indent=2) + "\n")
 
 (ROOT / "events" / "fixtures.json").write_text(
     json.dumps(

@@ -102,7 +102,7 @@ invoke() {
 }
 
 for fn in "${functions[@]}"; do
-  [ "$fn" = invite-mailer ] && continue
+  case "$fn" in invite-mailer | invite-events | invite-expiry-sweep) continue ;; esac
   seed
   invoke "$fn" "events/$fn/success.json"
   "$venv/bin/python" - "$fn" "$out/$fn.json" <<'PY'
@@ -127,6 +127,25 @@ data = json.load(urllib.request.urlopen(f"{sys.argv[2]}/moto-api/data.json"))
 sent = [m for m in data["ses"]["Message"] if "fixture@example.com" in m["destinations"]["ToAddresses"]]
 assert len(sent) == 1, f"expected one email to the fixture invitee, SES holds {len(sent)}"
 print("    invite-mailer: delivered the queued invite's email through SES")
+PY
+
+# The events function puts the sample accept's event on moto's default bus.
+invoke invite-events events/invite-events/accepted.json
+"$venv/bin/python" - "$out/invite-events.json" <<'PY'
+import json, sys
+response = json.load(open(sys.argv[1]))
+assert response == {"batchItemFailures": []}, response
+print("    invite-events: published the sample accept's event to the bus")
+PY
+
+# The sweep records the expiry of the fixture invite once its expiresAt has passed.
+seed --expired
+invoke invite-expiry-sweep events/invite-expiry-sweep/scheduled.json
+"$venv/bin/python" - "$out/invite-expiry-sweep.json" <<'PY'
+import json, sys
+response = json.load(open(sys.argv[1]))
+assert response.get("recorded", 0) >= 1, response
+print(f"    invite-expiry-sweep: recorded {response['recorded']} expiry")
 PY
 
 echo "==> the routes through the watch's router"

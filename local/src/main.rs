@@ -5,7 +5,7 @@
 //! invites-local token --sub UUID --tenant UUID [--role R]... [--super-admin] [--hours N]
 //!                                    print a signed development token
 //! invites-local create-table         create the DynamoDB table INVITES_TABLE_NAME if missing
-//! invites-local seed-fixtures [--queued]
+//! invites-local seed-fixtures [--queued | --expired]
 //!                                    recreate that table on a local emulator with the
 //!                                    fixtures the sample events in events/ act on
 //! invites-local migrate [--start-after PK]
@@ -38,11 +38,12 @@ const USAGE: &str = "usage:
   invites-local                     serve the API and its console (INVITES_LISTEN, INVITES_DATA_DIR;
                                     INVITES_LOCAL_CLOCK_OFFSET_HOURS moves the clock, for development)
   invites-local create-table        create the DynamoDB table INVITES_TABLE_NAME if missing
-  invites-local seed-fixtures [--queued]
+  invites-local seed-fixtures [--queued | --expired]
                                     delete and recreate the table INVITES_TABLE_NAME on the
                                     emulator at AWS_ENDPOINT_URL, holding the fixtures the
                                     events in events/ act on (--queued: their email queued,
-                                    for events/invite-mailer/queued.json)
+                                    for events/invite-mailer/queued.json; --expired: issued
+                                    long ago, for the expiry sweep's event)
   invites-local migrate [--start-after PK]
                                     bring every item of the store (INVITES_TABLE_NAME, else
                                     INVITES_DATA_DIR) to the current shape; idempotent,
@@ -202,9 +203,12 @@ async fn create_table() -> Result<(), String> {
 /// invoke`) finds what it acts on. It deletes the table first, so it refuses to run
 /// against anything but an emulator (`AWS_ENDPOINT_URL` set).
 async fn seed_fixtures(args: &[String]) -> Result<(), String> {
-    let email_status = match args {
-        [] => EmailStatus::Skipped,
-        [flag] if flag == "--queued" => EmailStatus::Queued,
+    let now = chrono::Utc::now();
+    let (email_status, issued) = match args {
+        [] => (EmailStatus::Skipped, now),
+        [flag] if flag == "--queued" => (EmailStatus::Queued, now),
+        // Issued long enough ago that every fixture has expired, unrecorded.
+        [flag] if flag == "--expired" => (EmailStatus::Skipped, now - chrono::Duration::days(400)),
         _ => return Err(format!("unknown options {args:?}\n{USAGE}")),
     };
     let table = std::env::var("INVITES_TABLE_NAME")
@@ -225,10 +229,7 @@ async fn seed_fixtures(args: &[String]) -> Result<(), String> {
         .map_err(fail)?;
     let store = invites_shared::dynamo::DynamoStore::new(client, &table);
     let fixtures = Fixtures::load();
-    fixtures
-        .seed(&store, email_status, None, chrono::Utc::now())
-        .await
-        .map_err(fail)?;
+    fixtures.seed(&store, email_status, None, issued).await.map_err(fail)?;
     println!(
         "table {table} at {endpoint}: {} fixture invites of tenant {}",
         fixtures.invites.len(),

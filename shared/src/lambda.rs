@@ -26,6 +26,7 @@ use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::dynamo::{self, DynamoStore};
 use crate::email::{Mailer, NoSender, SesMailer};
+use crate::event_bus::{EventBus, PUBLISHING};
 use crate::http::endpoints::{
     AcceptUserInvite, CancelUserInvite, CheckUserInviteToken, GetUserInvite, ListUserInvites, ResendUserInvite,
     SendUserInvites, UpdateUserInvite,
@@ -209,6 +210,74 @@ pub async fn handle_stream(service: &InviteService, event: StreamEvent) -> Dynam
     let mut response = DynamoDbEventResponse::default();
     response.batch_item_failures = failures;
     response
+}
+
+/// Runs the events publisher: the table's stream (old and new images) becomes lifecycle
+/// events on the EventBridge bus `INVITES_EVENT_BUS` (a name or ARN), with `source`
+/// `INVITES_EVENT_SOURCE` (default `user-invites`). It reads no table and no secret.
+pub async fn run_event_publisher() -> Result<(), Error> {
+    telemetry::init();
+    let bus =
+        std::env::var("INVITES_EVENT_BUS").map_err(|_| "INVITES_EVENT_BUS is required by the events publisher")?;
+    let source = std::env::var("INVITES_EVENT_SOURCE")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| crate::event_bus::DEFAULT_SOURCE.to_owned());
+    let bus = Arc::new(EventBus::new(EventBus::client_from_env(None).await, bus, source));
+    let cold_start = Arc::new(ColdStart::default());
+    lambda_runtime::run_concurrent(lambda_runtime::service_fn(move |event: LambdaEvent<StreamEvent>| {
+        let (bus, cold_start) = (bus.clone(), cold_start.clone());
+        async move {
+            let invocation = invocation(&event.context, &cold_start);
+            Ok::<_, Error>(invoked(invocation, PUBLISHING, Box::pin(bus.publish_stream(event.payload))).await)
+        }
+    }))
+    .await
+}
+
+/// How many expired invites one sweep records per round (one read of the backlog).
+pub const SWEEP_BATCH: usize = 100;
+/// A sweep stops starting rounds after this long, well inside its function's timeout;
+/// the next scheduled sweep goes on where it stopped.
+const SWEEP_BUDGET: std::time::Duration = std::time::Duration::from_secs(40);
+/// The telemetry name of one sweep.
+pub const SWEEPING: &str = "sweepExpiredInvites";
+
+/// Runs the expiry sweep, invoked by a schedule every minute: it records the expiry of
+/// invites that passed their `expiresAt`, so the stream carries `user-invite.expired`
+/// within about a minute of it (and lists file them as expired).
+pub async fn run_expiry_sweep() -> Result<(), Error> {
+    telemetry::init();
+    let config = secrets::config_from_env(&[], None).await?;
+    let store = store_from_config(&config).await?;
+    let service = Arc::new(build_service(&config, store, Arc::new(NoSender)));
+    let cold_start = Arc::new(ColdStart::default());
+    lambda_runtime::run_concurrent(lambda_runtime::service_fn(
+        move |event: LambdaEvent<serde_json::Value>| {
+            let (service, cold_start) = (service.clone(), cold_start.clone());
+            async move {
+                let invocation = invocation(&event.context, &cold_start);
+                invoked(invocation, SWEEPING, sweep(&service)).await
+            }
+        },
+    ))
+    .await
+}
+
+/// One scheduled sweep: rounds of [`SWEEP_BATCH`] until the backlog is empty or the
+/// budget is spent. Answers how many expiries it recorded.
+pub async fn sweep(service: &InviteService) -> Result<serde_json::Value, Error> {
+    let started = std::time::Instant::now();
+    let mut recorded = 0;
+    loop {
+        let round = service.sweep_expired(SWEEP_BATCH).await?;
+        recorded += round;
+        if round < SWEEP_BATCH || started.elapsed() > SWEEP_BUDGET {
+            break;
+        }
+    }
+    tracing::info!(recorded, "expiry sweep");
+    Ok(serde_json::json!({ "recorded": recorded }))
 }
 
 /// The API over given parts, with the stream delivering email and every operation's

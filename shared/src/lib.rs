@@ -14,6 +14,8 @@ pub mod domain;
 #[cfg(feature = "aws")]
 pub mod dynamo;
 pub mod email;
+#[cfg(feature = "lambda")]
+pub mod event_bus;
 pub mod http;
 #[cfg(feature = "lambda")]
 pub mod lambda;

@@ -3,12 +3,11 @@
 //! through a receiver that is down or failing, and across a restart.
 
 use std::collections::HashSet;
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 use chrono::Duration;
 use invites_local::store::EmbeddedStore;
 use invites_local::store::events::{DeliveryState, MAX_ATTEMPTS};
+use invites_tests::events::{Delivered, types_about};
 use invites_tests::receiver::{Received, Receiver};
 use serde_json::{Value, json};
 
@@ -28,45 +27,14 @@ async fn app_posting_to(receiver: &Receiver) -> TestApp {
 /// The types of `requests`, verified one by one by the `standardwebhooks` package from
 /// PyPI (scripts/verify_webhooks.py); panics if any signature does not verify.
 fn verified_types(requests: &[Received]) -> Vec<String> {
-    let python = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
-    assert!(
-        python.exists(),
-        "{} is missing: run scripts/install-test-tools.sh (the verifier is the standardwebhooks package)",
-        python.display()
-    );
-    let input = json!({
-        "secret": SECRET,
-        "requests": requests.iter().map(|r| json!({
-            "headers": r.headers.iter()
-                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                .collect::<serde_json::Map<String, Value>>(),
-            "body": r.body,
-        })).collect::<Vec<_>>(),
-    });
-    let mut child = Command::new(python)
-        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/verify_webhooks.py"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.to_string().as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "a signature did not verify: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect()
+    let delivered: Vec<Delivered> = requests
+        .iter()
+        .map(|r| Delivered {
+            headers: &r.headers,
+            body: &r.body,
+        })
+        .collect();
+    invites_tests::events::verified_types(Some(SECRET), &delivered)
 }
 
 /// Moves the server's clock 10 minutes every 50 ms until `receiver` has at least `n`
@@ -119,14 +87,8 @@ async fn every_change_reaches_the_webhook_signed_in_order() {
 
     let requests = receiver.wait_for(12).await;
     let types = types_of(&requests);
-    let of = |invite: &Value| -> Vec<&str> {
-        requests
-            .iter()
-            .zip(&types)
-            .filter(|(r, _)| r.json()["data"]["id"] == invite["id"])
-            .map(|(_, t)| t.as_str())
-            .collect()
-    };
+    let payloads: Vec<Value> = requests.iter().map(Received::json).collect();
+    let of = |invite: &Value| types_about(&payloads, &types, invite);
     assert_eq!(
         of(&a),
         [
@@ -246,4 +208,28 @@ async fn a_receiver_failing_forever_gets_bounded_attempts_then_a_visible_failure
     app.start().await;
     let requests = receiver.wait_for(MAX_ATTEMPTS as usize + 1).await;
     assert_eq!(requests.last().unwrap().header("webhook-id"), Some(id.as_str()));
+}
+
+#[tokio::test]
+async fn an_email_the_outbox_cannot_take_is_an_email_failed_event() {
+    let receiver = Receiver::start(true).await;
+    let app = app_posting_to(&receiver).await;
+    // The outbox folder becomes a file: every write into it fails, as a full disk would.
+    let outbox = app.data_dir().join("outbox");
+    std::fs::remove_dir_all(&outbox).unwrap();
+    std::fs::write(&outbox, "not a folder").unwrap();
+    let response = app
+        .send(&app.user_token(), app.tenant, json!([{ "email": "f@example.com" }]))
+        .await;
+    let sent = json_of(response, 200).await;
+    assert_eq!(sent["errors"], json!([]), "{sent}");
+    app.settle().await;
+    let requests = receiver.wait_for(2).await;
+    assert_eq!(
+        verified_types(&requests),
+        ["user-invite.created", "user-invite.email.failed"]
+    );
+    let failed = requests[1].json();
+    assert_eq!(failed["data"]["id"], sent["success"][0]["id"]);
+    assert_eq!(failed["data"]["emailStatus"], "failed");
 }

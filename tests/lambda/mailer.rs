@@ -48,14 +48,7 @@ async fn mailroom() -> Mailroom {
         dynamo::client_from_env(Some(&table.url)).await,
         &table_name,
     ));
-    let sender = format!("invites-{}@example.com", uuid::Uuid::new_v4());
-    SesMailer::client_from_env(None)
-        .await
-        .create_email_identity()
-        .email_identity(&sender)
-        .send()
-        .await
-        .expect("moto verifies the sender");
+    let sender = invites_tests::moto::verified_sender().await;
     config.sender_email = Some(sender.clone());
     let proxy = FaultProxy::start_for(ses).await;
     let mailer = SesMailer::new(SesMailer::client_from_env(Some(&proxy.url)).await, sender, None);
@@ -348,13 +341,7 @@ async fn ses_receives_who_what_and_when_with_the_sender_name_and_reply_to() {
     use invites_shared::email::{EmailRenderer, EmailSettings, Mailer, RoleLabels};
     let endpoint = ses_endpoint();
     let client = SesMailer::client_from_env(Some(&endpoint)).await;
-    let sender = format!("invites-{}@example.com", uuid::Uuid::new_v4());
-    client
-        .create_email_identity()
-        .email_identity(&sender)
-        .send()
-        .await
-        .expect("moto verifies the sender");
+    let sender = invites_tests::moto::verified_sender().await;
     let settings = EmailSettings {
         product_name: Some("Rocket".into()),
         sender_name: Some("Rocket Team".into()),

@@ -2,12 +2,14 @@
 //! that function's handler against DynamoDB (moto), seeded as `invites-local
 //! seed-fixtures` seeds them; template.yaml against the code (template.rs); the local
 //! loops' configuration, cargo lambda watch's and sam local's (local_loops.rs); the
-//! stream-driven mailer (mailer.rs); the docs' links staying in the repository
+//! stream-driven mailer (mailer.rs); the lifecycle events publisher and expiry sweep
+//! (events.rs); the docs' links staying in the repository
 //! (docs.rs); API Gateway's authorizer claims (gateway.rs); secrets from SSM and Secrets
 //! Manager (secrets.rs); and the Powertools log keys, cold starts and levels
 //! (telemetry.rs).
 
 mod docs;
+mod events;
 mod gateway;
 mod local_loops;
 mod mailer;

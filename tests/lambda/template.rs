@@ -342,3 +342,123 @@ fn the_api_description_names_the_deployed_url_of_the_stack_output() {
         assert!(server["variables"][variable]["default"].is_string(), "{variable}");
     }
 }
+
+/// The `Destination` a stream mapping parks failures in, as the queue resource's name.
+fn on_failure_queue(mapping: &Yaml) -> String {
+    let destination = &mapping["DestinationConfig"]["OnFailure"];
+    assert_eq!(text(&destination["Type"]), "SQS");
+    let args = tagged(&destination["Destination"], "GetAtt");
+    text(args).trim_end_matches(".Arn").to_owned()
+}
+
+#[test]
+fn stream_functions_retry_bisect_and_park_what_they_cannot_process() {
+    let template = template();
+    for (name, queue) in [
+        ("invite-mailer", "MailerDeadLetterQueue"),
+        ("invite-events", "EventsDeadLetterQueue"),
+    ] {
+        let function = function(&template, name);
+        let mapping = &function["Properties"]["Events"]["Stream"]["Properties"];
+        assert_eq!(mapping["BisectBatchOnFunctionError"].as_bool(), Some(true), "{name}");
+        assert_eq!(
+            strings(&mapping["FunctionResponseTypes"]),
+            ["ReportBatchItemFailures"],
+            "{name}"
+        );
+        assert!(
+            mapping["MaximumRetryAttempts"].as_u64().is_some_and(|n| n > 0),
+            "{name}"
+        );
+        assert_eq!(on_failure_queue(mapping), queue, "{name}");
+        assert_eq!(template["Resources"][queue]["Type"].as_str(), Some("AWS::SQS::Queue"));
+        assert!(
+            allowed_actions(&template, function).contains("sqs:SendMessage"),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn the_events_function_sees_every_write_of_an_invite_and_nothing_else() {
+    let template = template();
+    let function = function(&template, "invite-events");
+    let mapping = &function["Properties"]["Events"]["Stream"]["Properties"];
+    let pattern: serde_json::Value =
+        serde_json::from_str(&text(&mapping["FilterCriteria"]["Filters"][0]["Pattern"])).unwrap();
+    // What tests/support/stream.rs's invite_records passes to the handler in tests/lambda/events.rs.
+    assert_eq!(
+        pattern,
+        serde_json::json!({ "eventName": ["INSERT", "MODIFY"], "dynamodb": { "Keys": { SORT_KEY: { "S": ["INVITE"] } } } })
+    );
+    // The stream must hold the image before the write, or no change can be told.
+    assert_eq!(STREAM_VIEW_TYPE, "NEW_AND_OLD_IMAGES");
+    assert_eq!(
+        allowed_actions(&template, function),
+        BTreeSet::from(["events:PutEvents".to_owned(), "sqs:SendMessage".to_owned()]),
+        "it reads no table and no secret"
+    );
+    let variables = &function["Properties"]["Environment"]["Variables"];
+    let bus = strings(tagged(&variables["INVITES_EVENT_BUS"], "If"));
+    assert_eq!(bus[0], "CreatesEventBus");
+    assert_eq!(text(tagged(&variables["INVITES_EVENT_SOURCE"], "Ref")), "EventSource");
+}
+
+#[test]
+fn the_expiry_sweep_runs_every_minute_one_at_a_time() {
+    let template = template();
+    let function = function(&template, "invite-expiry-sweep");
+    let schedule = &function["Properties"]["Events"]["EveryMinute"];
+    assert_eq!(text(&schedule["Type"]), "ScheduleV2");
+    assert_eq!(text(&schedule["Properties"]["ScheduleExpression"]), "rate(1 minute)");
+    assert_eq!(function["Properties"]["ReservedConcurrentExecutions"].as_u64(), Some(1));
+    let actions = allowed_actions(&template, function);
+    assert!(actions.contains("dynamodb:Query") && actions.contains("dynamodb:PutItem"));
+    assert!(
+        !actions
+            .iter()
+            .any(|a| a.starts_with("ses:") || a.starts_with("events:"))
+    );
+}
+
+#[test]
+fn the_webhook_exists_only_with_its_url_and_parks_what_it_cannot_deliver() {
+    let template = template();
+    let webhook = [
+        "WebhookConnection",
+        "WebhookDestination",
+        "WebhookRule",
+        "WebhookRole",
+        "WebhookDeadLetterQueue",
+        "WebhookDeadLetterQueuePolicy",
+    ];
+    for name in webhook {
+        assert_eq!(text(&template["Resources"][name]["Condition"]), "HasWebhook", "{name}");
+    }
+    let target = &template["Resources"]["WebhookRule"]["Properties"]["Targets"][0];
+    assert_eq!(
+        text(&target["InputPath"]),
+        "$.detail",
+        "the body is the event's envelope"
+    );
+    assert!(
+        target["RetryPolicy"]["MaximumRetryAttempts"]
+            .as_u64()
+            .is_some_and(|n| n > 0)
+    );
+    assert_eq!(
+        text(tagged(&target["DeadLetterConfig"]["Arn"], "GetAtt")),
+        "WebhookDeadLetterQueue.Arn"
+    );
+    let pattern = &template["Resources"]["WebhookRule"]["Properties"]["EventPattern"]["source"][0];
+    assert_eq!(text(tagged(pattern, "Ref")), "EventSource");
+    // The secret is read from Secrets Manager at deploy time: no parameter holds it.
+    let key = text(tagged(
+        &template["Resources"]["WebhookConnection"]["Properties"]["AuthParameters"]["ApiKeyAuthParameters"]["ApiKeyValue"],
+        "Sub",
+    ));
+    assert_eq!(
+        key,
+        "Bearer {{resolve:secretsmanager:${WebhookSecretArn}:SecretString}}"
+    );
+}

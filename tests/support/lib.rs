@@ -5,6 +5,7 @@
 mod answers;
 mod app;
 mod calls;
+pub mod events;
 pub mod jwks;
 pub mod keys;
 pub mod logs;
@@ -13,6 +14,7 @@ pub mod moto;
 mod population;
 pub mod proxy;
 pub mod receiver;
+pub mod stream;
 
 pub use answers::*;
 pub use app::*;

@@ -125,3 +125,16 @@ fn require(var: &str, service: &str) -> String {
     }
     url
 }
+
+/// A fresh sender address, verified in moto's SES (which refuses to send from any other).
+pub async fn verified_sender() -> String {
+    let sender = format!("invites-{}@example.com", uuid::Uuid::new_v4());
+    invites_shared::email::SesMailer::client_from_env(Some(&ses_endpoint()))
+        .await
+        .create_email_identity()
+        .email_identity(&sender)
+        .send()
+        .await
+        .expect("moto verifies the sender");
+    sender
+}

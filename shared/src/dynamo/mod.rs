@@ -21,7 +21,7 @@ mod write;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 
-pub use item::invite_id_of_partition_key;
+pub use item::{DOC, invite_id_of_partition_key};
 pub use migrate::MigrationReport;
 pub use store::DynamoStore;
 pub use table::{

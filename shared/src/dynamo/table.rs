@@ -17,9 +17,10 @@ pub const SORT_KEY: &str = "sk";
 pub const TTL_ATTRIBUTE: &str = "ttl";
 /// The partition key of every list index: the invite's tenant.
 pub const TENANT_KEY: &str = "tenant_key";
-/// What the table's stream carries: the new image, where the mailer reads `mail_state`
-/// (the template filters the stream on it, so the mailer only sees queued emails).
-pub const STREAM_VIEW_TYPE: &str = "NEW_IMAGE";
+/// What the table's stream carries: both images. The mailer reads `mail_state` in the new
+/// one (the template filters the stream on it, so the mailer only sees queued emails);
+/// the events publisher compares the invite before and after each write.
+pub const STREAM_VIEW_TYPE: &str = "NEW_AND_OLD_IMAGES";
 
 pub struct ListIndex {
     pub name: &'static str,
