@@ -41,6 +41,13 @@ for _ in range(200):
 sys.exit(f"moto did not start at {sys.argv[1]}")
 PY
 seed
+# The mailer's retry queue, named by INVITES_MAIL_RETRY_QUEUE_URL in the watch's env.
+.venv/bin/python - "$AWS_ENDPOINT_URL" "$INVITES_MAIL_RETRY_QUEUE_URL" <<'PY'
+import sys, boto3
+sqs = boto3.client("sqs", endpoint_url=sys.argv[1], region_name="us-east-1",
+                   aws_access_key_id="test", aws_secret_access_key="test")
+sqs.create_queue(QueueName=sys.argv[2].rsplit("/", 1)[1])
+PY
 echo "local DynamoDB and SES at $AWS_ENDPOINT_URL (table $INVITES_TABLE_NAME); now, in another terminal:"
 echo "  cargo lambda watch"
 echo "  cargo lambda invoke get-user-invite --data-file events/get-user-invite/success.json"

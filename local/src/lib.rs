@@ -27,7 +27,7 @@ use invites_shared::clock::Clock;
 use invites_shared::config::{Config, DEVELOPMENT_JWT_SECRET, JwtKey};
 use invites_shared::domain::{ErrorCode, InviteId, MAX_BODY_BYTES};
 use invites_shared::dynamo::{self, DynamoStore};
-use invites_shared::email::{Mailer, SesMailer};
+use invites_shared::email::{Mailer, PacedMailer, SesMailer, instance_rate, paced_rate};
 use invites_shared::http::openapi::{OPENAPI_JSON_PATH, openapi_json, openapi_response};
 use invites_shared::http::problem::body_too_large;
 use invites_shared::http::{Api, Problem, RequestId};
@@ -159,12 +159,18 @@ impl DeliveryQueue for WorkerQueue {
 }
 
 /// The in-process mail worker: the same delivery core as the stream-driven mailer
-/// function, fed by a channel instead of the table's stream.
+/// function, fed by a channel instead of the table's stream, and by its own timer for
+/// deliveries a passing failure deferred (the function's retry queue). The deferral is
+/// on the invite (`retry_at`), so a restart loses none: every queued invite is handed
+/// to the worker at start, and one not due yet waits again.
 struct DeliveryWorker {
     pending: Arc<AtomicUsize>,
     stop: watch::Sender<bool>,
     task: JoinHandle<()>,
 }
+
+/// How often the worker looks for deferred deliveries that came due.
+const RETRY_TICK: std::time::Duration = std::time::Duration::from_millis(100);
 
 impl DeliveryWorker {
     fn start(
@@ -175,19 +181,36 @@ impl DeliveryWorker {
         let (stop, mut stopped) = watch::channel(false);
         let counter = pending.clone();
         let task = tokio::spawn(async move {
+            let mut waiting: std::collections::BTreeSet<(chrono::DateTime<chrono::Utc>, InviteId)> =
+                std::collections::BTreeSet::new();
+            let mut tick = tokio::time::interval(RETRY_TICK);
             loop {
-                let id = tokio::select! {
+                let (id, counted) = tokio::select! {
                     _ = stopped.changed() => return,
                     id = ids.recv() => match id {
-                        Some(id) => id,
+                        Some(id) => (id, true),
                         None => return,
                     },
+                    _ = tick.tick() => match waiting.first().copied() {
+                        Some((at, id)) if at <= service.clock().now() => {
+                            waiting.pop_first();
+                            (id, false)
+                        }
+                        _ => continue,
+                    },
                 };
-                if let Err(e) = service.deliver(id).await {
+                match service.deliver(id).await {
+                    Ok(outcome) => {
+                        if let Some(at) = outcome.retry_at() {
+                            waiting.insert((at, id));
+                        }
+                    }
                     // The invite stays queued; the next start (or a resend) delivers it.
-                    tracing::error!(invite_id = %id, error = %e, "delivery failed");
+                    Err(e) => tracing::error!(invite_id = %id, error = %e, "delivery failed"),
                 }
-                counter.fetch_sub(1, Ordering::SeqCst);
+                if counted {
+                    counter.fetch_sub(1, Ordering::SeqCst);
+                }
             }
         });
         Self { pending, stop, task }
@@ -262,13 +285,26 @@ pub async fn start(options: LocalOptions) -> Result<RunningServer, StartError> {
         .queued_for_delivery()
         .await
         .map_err(|e| dir_error(e.to_string()))?;
+    // SES at the account's pace, as the mailer function sends; the outbox at the
+    // configured pace, if one is (to rehearse a burst).
     let mailer: Arc<dyn Mailer> = match &config.sender_email {
-        Some(sender) => Arc::new(SesMailer::new(
-            SesMailer::client_from_env(None).await,
-            sender,
-            config.ses_configuration_set.clone(),
-        )),
-        None => Arc::new(OutboxMailer::new(LocalOptions::outbox_dir(data_dir), DEFAULT_SENDER).map_err(dir_error)?),
+        Some(sender) => {
+            let ses = SesMailer::new(
+                SesMailer::client_from_env(None).await,
+                sender,
+                config.ses_configuration_set.clone(),
+            );
+            let rate = paced_rate(&ses, config.ses_max_send_rate, config.mailer_concurrency).await;
+            Arc::new(PacedMailer::new(Arc::new(ses), rate))
+        }
+        None => {
+            let outbox =
+                Arc::new(OutboxMailer::new(LocalOptions::outbox_dir(data_dir), DEFAULT_SENDER).map_err(dir_error)?);
+            match config.ses_max_send_rate {
+                Some(rate) => Arc::new(PacedMailer::new(outbox, instance_rate(rate, config.mailer_concurrency))),
+                None => outbox,
+            }
+        }
     };
     let (ids, receiver) = mpsc::unbounded_channel();
     let pending = Arc::new(AtomicUsize::new(0));

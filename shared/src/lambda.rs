@@ -14,6 +14,7 @@
 use std::sync::Arc;
 
 use aws_lambda_events::event::dynamodb::Event as StreamEvent;
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use bytes::Bytes;
 use futures::StreamExt;
@@ -24,8 +25,9 @@ use lambda_http::{Body, Error, Request, RequestExt, Response, service_fn};
 use crate::auth::{Authenticator, GatewayClaims};
 use crate::clock::SystemClock;
 use crate::config::Config;
+use crate::domain::InviteId;
 use crate::dynamo::{self, DynamoStore};
-use crate::email::{Mailer, NoSender, SesMailer};
+use crate::email::{Mailer, NoSender, PacedMailer, SesMailer, paced_rate};
 use crate::event_bus::{EventBus, PUBLISHING};
 use crate::http::endpoints::{
     AcceptUserInvite, CancelUserInvite, CheckUserInviteToken, GetUserInvite, ListUserInvites, ResendUserInvite,
@@ -33,6 +35,7 @@ use crate::http::endpoints::{
 };
 use crate::http::{Api, Endpoint, REQUEST_ID_HEADER, RequestId, openapi};
 use crate::operation::Operation;
+use crate::retries::{RetryMessage, RetryScheduler, SqsRetries};
 use crate::secrets::{self, Secret};
 use crate::service::{DELIVERY, InviteService, StreamDelivery};
 use crate::store::InviteStore;
@@ -139,7 +142,10 @@ async fn store_from_config(config: &Config) -> Result<Arc<dyn InviteStore>, Erro
 }
 
 /// Runs the mailer function: the table's stream, filtered to invites whose email is
-/// queued, drives the one delivery core ([`InviteService::deliver`]) through SES.
+/// queued, and the retry queue (`INVITES_MAIL_RETRY_QUEUE_URL`) drive the one delivery
+/// core ([`InviteService::deliver`]) through SES, at the account's pace
+/// ([`PacedMailer`]: `INVITES_SES_MAX_SEND_RATE`, else SES's `GetAccount`, shared by
+/// `INVITES_MAILER_CONCURRENCY` instances).
 pub async fn run_mailer() -> Result<(), Error> {
     telemetry::init();
     let config = secrets::config_from_env(&[], None).await?;
@@ -148,39 +154,83 @@ pub async fn run_mailer() -> Result<(), Error> {
         .sender_email
         .clone()
         .ok_or("INVITES_SENDER_EMAIL is required by the mailer")?;
-    let mailer = Arc::new(SesMailer::new(
+    let queue_url = std::env::var("INVITES_MAIL_RETRY_QUEUE_URL")
+        .map_err(|_| "INVITES_MAIL_RETRY_QUEUE_URL is required by the mailer")?;
+    let ses = SesMailer::new(
         SesMailer::client_from_env(None).await,
         sender,
         config.ses_configuration_set.clone(),
-    ));
+    );
+    let rate = paced_rate(&ses, config.ses_max_send_rate, config.mailer_concurrency).await;
+    tracing::info!(emails_per_second = rate, "the mailer's send rate");
+    let mailer = Arc::new(PacedMailer::new(Arc::new(ses), rate));
     let service = Arc::new(build_service(&config, store, mailer));
+    let retries: Arc<dyn RetryScheduler> =
+        Arc::new(SqsRetries::new(SqsRetries::client_from_env(None).await, queue_url));
     let cold_start = Arc::new(ColdStart::default());
-    lambda_runtime::run_concurrent(lambda_runtime::service_fn(move |event: LambdaEvent<StreamEvent>| {
-        let (service, cold_start) = (service.clone(), cold_start.clone());
-        async move { Ok::<_, Error>(handle_stream_invocation(&service, &cold_start, event).await) }
-    }))
+    lambda_runtime::run_concurrent(lambda_runtime::service_fn(
+        move |event: LambdaEvent<serde_json::Value>| {
+            let (service, retries, cold_start) = (service.clone(), retries.clone(), cold_start.clone());
+            async move { handle_mailer_invocation(&service, retries.as_ref(), &cold_start, event).await }
+        },
+    ))
     .await
 }
 
-/// One invocation of the mailer: [`handle_stream`], its lines and metrics carrying the
-/// invocation, the instance's first one counted as a cold start.
-pub async fn handle_stream_invocation(
+/// One invocation of the mailer: a stream batch or a batch of the retry queue, told
+/// apart by the records' `eventSource`, its lines and metrics carrying the invocation,
+/// the instance's first one counted as a cold start. Both answer `batchItemFailures`.
+pub async fn handle_mailer_invocation(
     service: &InviteService,
+    retries: &dyn RetryScheduler,
     cold_start: &ColdStart,
-    event: LambdaEvent<StreamEvent>,
-) -> DynamoDbEventResponse {
+    event: LambdaEvent<serde_json::Value>,
+) -> Result<serde_json::Value, Error> {
     let invocation = invocation(&event.context, cold_start);
-    invoked(invocation, DELIVERY, handle_stream(service, event.payload)).await
+    let from_queue = event.payload["Records"][0]["eventSource"] == "aws:sqs";
+    let work = async move {
+        if from_queue {
+            let batch: SqsEvent = serde_json::from_value(event.payload)?;
+            Ok::<_, Error>(serde_json::to_value(handle_retries(service, retries, batch).await)?)
+        } else {
+            let batch: StreamEvent = serde_json::from_value(event.payload)?;
+            Ok(serde_json::to_value(handle_stream(service, retries, batch).await)?)
+        }
+    };
+    invoked(invocation, DELIVERY, Box::pin(work)).await
 }
 
-/// How many deliveries of one batch run at once.
+/// How many deliveries of one batch run at once (the paced mailer spaces their sends).
 const STREAM_CONCURRENCY: usize = 8;
 
+/// Delivers one invite; what to report if it could not even be attempted (storage
+/// trouble) or its retry could not be scheduled.
+async fn deliver_one(service: &InviteService, retries: &dyn RetryScheduler, id: InviteId) -> Result<(), ()> {
+    match service.deliver(id).await {
+        Ok(outcome) => {
+            tracing::info!(invite_id = %id, outcome = ?outcome, "delivery");
+            let Some(at) = outcome.retry_at() else { return Ok(()) };
+            retries.schedule(id, at, service.clock().now()).await.map_err(|e| {
+                tracing::error!(invite_id = %id, error = %e, "the retry could not be scheduled");
+            })
+        }
+        Err(e) => {
+            tracing::error!(invite_id = %id, error = %telemetry::describe(&e), "delivery could not be attempted");
+            Err(())
+        }
+    }
+}
+
 /// One batch of DynamoDB stream records: delivers each record's invite. A record whose
-/// delivery could not even be attempted (storage trouble) is reported in
-/// `batchItemFailures`, so Lambda retries it (bounded, bisecting, then the dead-letter
-/// queue); a failed email is not such a failure, since the invite records it.
-pub async fn handle_stream(service: &InviteService, event: StreamEvent) -> DynamoDbEventResponse {
+/// delivery could not even be attempted (storage trouble), or whose retry could not be
+/// scheduled, is reported in `batchItemFailures`, so Lambda retries it (bounded,
+/// bisecting, then the dead-letter queue); a failed email is not such a failure, since
+/// the invite records it.
+pub async fn handle_stream(
+    service: &InviteService,
+    retries: &dyn RetryScheduler,
+    event: StreamEvent,
+) -> DynamoDbEventResponse {
     let failures: Vec<DynamoDbBatchItemFailure> = futures::stream::iter(event.records)
         .filter_map(|record| async move {
             let id = match record.change.keys.get("pk") {
@@ -190,24 +240,50 @@ pub async fn handle_stream(service: &InviteService, event: StreamEvent) -> Dynam
             Some((id, record.change.sequence_number))
         })
         .map(|(id, sequence)| async move {
-            match service.deliver(id).await {
-                Ok(outcome) => {
-                    tracing::info!(invite_id = %id, outcome = ?outcome, "delivery");
-                    None
-                }
-                Err(e) => {
-                    tracing::error!(invite_id = %id, error = %telemetry::describe(&e), "delivery could not be attempted");
-                    let mut failure = DynamoDbBatchItemFailure::default();
-                    failure.item_identifier = sequence;
-                    Some(failure)
-                }
-            }
+            deliver_one(service, retries, id).await.err().map(|()| {
+                let mut failure = DynamoDbBatchItemFailure::default();
+                failure.item_identifier = sequence;
+                failure
+            })
         })
         .buffer_unordered(STREAM_CONCURRENCY)
         .filter_map(|failure| async move { failure })
         .collect()
         .await;
     let mut response = DynamoDbEventResponse::default();
+    response.batch_item_failures = failures;
+    response
+}
+
+/// One batch of the retry queue: delivers each message's invite when it is due. A
+/// message that does not name an invite is dropped (logged); one whose delivery could
+/// not be attempted is reported, so SQS hands it over again (then its dead-letter queue).
+pub async fn handle_retries(
+    service: &InviteService,
+    retries: &dyn RetryScheduler,
+    event: SqsEvent,
+) -> SqsBatchResponse {
+    let failures: Vec<BatchItemFailure> = futures::stream::iter(event.records)
+        .map(|message| async move {
+            let parsed = message
+                .body
+                .as_deref()
+                .and_then(|body| serde_json::from_str::<RetryMessage>(body).ok());
+            let Some(RetryMessage { invite_id }) = parsed else {
+                tracing::error!(message_id = ?message.message_id, "a retry message names no invite; dropped");
+                return None;
+            };
+            deliver_one(service, retries, invite_id).await.err().map(|()| {
+                let mut failure = BatchItemFailure::default();
+                failure.item_identifier = message.message_id.unwrap_or_default();
+                failure
+            })
+        })
+        .buffer_unordered(STREAM_CONCURRENCY)
+        .filter_map(|failure| async move { failure })
+        .collect()
+        .await;
+    let mut response = SqsBatchResponse::default();
     response.batch_item_failures = failures;
     response
 }

@@ -22,6 +22,8 @@ pub mod lambda;
 pub mod operation;
 pub mod readmodel;
 pub mod requests;
+#[cfg(feature = "lambda")]
+pub mod retries;
 #[cfg(feature = "aws")]
 pub mod secrets;
 pub mod service;

@@ -295,6 +295,14 @@ async fn business_events_are_emitted_as_emf_metrics() {
     )
     .await;
     app.settle().await;
+    // A passing failure: retried until the window (24 hours) closes, then failed.
+    app.advance(Duration::hours(25));
+    for _ in 0..100 {
+        if capture.metrics().iter().any(|m| m.0 == "EmailsFailed") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     // Refusals that meet no expired invite count nothing.
     problem(app.cancel(&first["id"]).await, 409, "INVITE_NOT_PENDING").await;
 

@@ -211,9 +211,14 @@ async fn a_receiver_failing_forever_gets_bounded_attempts_then_a_visible_failure
 }
 
 #[tokio::test]
-async fn an_email_the_outbox_cannot_take_is_an_email_failed_event() {
+async fn an_email_the_outbox_cannot_take_is_retried_then_an_email_failed_event() {
     let receiver = Receiver::start(true).await;
-    let app = app_posting_to(&receiver).await;
+    let app = spawn_app_embedded_with(&[
+        ("INVITES_WEBHOOK_URL", &receiver.url),
+        ("INVITES_WEBHOOK_SECRET", SECRET),
+        ("INVITES_EMAIL_RETRY_HOURS", "1"),
+    ])
+    .await;
     // The outbox folder becomes a file: every write into it fails, as a full disk would.
     let outbox = app.data_dir().join("outbox");
     std::fs::remove_dir_all(&outbox).unwrap();
@@ -224,7 +229,14 @@ async fn an_email_the_outbox_cannot_take_is_an_email_failed_event() {
     let sent = json_of(response, 200).await;
     assert_eq!(sent["errors"], json!([]), "{sent}");
     app.settle().await;
-    let requests = receiver.wait_for(2).await;
+    let path = format!("/user-invites/{}", sent["success"][0]["id"].as_str().unwrap());
+    let waiting = json_of(app.get(&path, Some(&app.super_admin_token())).await, 200).await;
+    assert_eq!(
+        waiting["emailStatus"], "queued",
+        "a passing failure is retried, not failed"
+    );
+    // The retries come due as the clock moves; the window (an hour) then closes.
+    let requests = drive_until(&app, &receiver, 2).await;
     assert_eq!(
         verified_types(&requests),
         ["user-invite.created", "user-invite.email.failed"]

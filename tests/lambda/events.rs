@@ -4,26 +4,22 @@
 //! SQS queue, which the test reads. Every event type, a redelivered batch (the same ids)
 //! and a failing bus (the record reported, for Lambda's retries and dead-letter queue).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use bytes::Bytes;
 use chrono::Duration;
-use invites_shared::clock::{Clock, ManualClock};
-use invites_shared::config::{Config, DEVELOPMENT_JWT_SECRET};
-use invites_shared::domain::{EventType, InviteId};
-use invites_shared::dynamo::{self, DynamoStore};
-use invites_shared::email::SesMailer;
+use invites_shared::clock::ManualClock;
+use invites_shared::domain::EventType;
+use invites_shared::email::NoSender;
 use invites_shared::event_bus::EventBus;
-use invites_shared::http::Api;
 use invites_shared::lambda::sweep;
-use invites_shared::service::{InviteService, StreamDelivery};
 use invites_tests::events::{Delivered, types_about};
 use invites_tests::proxy::{Fault, FaultProxy};
-use invites_tests::stream::{batch, invite_records, stream_records};
+use invites_tests::stream::batch;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::stack::{Stack, ses_through_proxy};
 use crate::{read_json, root};
 
 const SEND_EMAIL: &str = "/v2/email/outbound-emails";
@@ -136,114 +132,6 @@ impl Bus {
     }
 }
 
-/// The API, the mailer and the sweep of one table, on a clock the test moves.
-struct Stack {
-    api: Api,
-    service: Arc<InviteService>,
-    clock: Arc<ManualClock>,
-    table: String,
-    tenant: Uuid,
-    admin: Uuid,
-    ses: FaultProxy,
-}
-
-impl Stack {
-    async fn start() -> Self {
-        let table = format!("invites-events-{}", Uuid::new_v4());
-        let client = invites_tests::moto::dynamodb_client().await;
-        dynamo::create_table(&client, &table).await.unwrap();
-        let store = Arc::new(DynamoStore::new(client, &table));
-        let vars = BTreeMap::from([
-            ("INVITES_TABLE_NAME", table.clone()),
-            ("INVITES_JWT_SECRET", DEVELOPMENT_JWT_SECRET.to_owned()),
-        ]);
-        let config = Config::from_lookup(|name| vars.get(name).cloned(), None).unwrap();
-        let sender = invites_tests::moto::verified_sender().await;
-        let ses = FaultProxy::start_for(invites_tests::moto::ses_endpoint()).await;
-        let mailer = SesMailer::new(SesMailer::client_from_env(Some(&ses.url)).await, sender, None);
-        let clock = Arc::new(ManualClock::starting_now());
-        let service = Arc::new(InviteService::from_config(
-            &config,
-            store,
-            Arc::new(mailer),
-            Arc::new(StreamDelivery),
-            clock.clone(),
-        ));
-        let api = Api::from_config(&config, service.clone()).await.unwrap();
-        Self {
-            api,
-            service,
-            clock,
-            table,
-            tenant: Uuid::new_v4(),
-            admin: Uuid::new_v4(),
-            ses,
-        }
-    }
-
-    fn token(&self, sub: Uuid, tenant: Option<Uuid>) -> String {
-        let claims = json!({
-            "sub": sub,
-            "tenantId": tenant,
-            "roles": ["admin", "editor", "viewer"],
-            "exp": (self.clock.now() + Duration::hours(1)).timestamp(),
-        });
-        jsonwebtoken::encode(
-            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
-            &claims,
-            &jsonwebtoken::EncodingKey::from_secret(DEVELOPMENT_JWT_SECRET.as_bytes()),
-        )
-        .unwrap()
-    }
-
-    async fn call(&self, method: &str, path: &str, caller: Uuid, body: Value) -> Value {
-        let request = lambda_http::http::Request::builder()
-            .method(method)
-            .uri(path)
-            .header(
-                "authorization",
-                format!("Bearer {}", self.token(caller, Some(self.tenant))),
-            )
-            .header("content-type", "application/json")
-            .body(Bytes::from(body.to_string()))
-            .unwrap();
-        let response = self.api.handle(request).await;
-        let status = response.status();
-        let body: Value = serde_json::from_slice(response.body()).unwrap();
-        assert_eq!(status, 200, "{method} {path}: {body}");
-        body
-    }
-
-    /// Sends one invite to `email` as the admin; answers it.
-    async fn invite(&self, email: &str, send_email: bool) -> Value {
-        let body = self
-            .call(
-                "POST",
-                "/user-invites",
-                self.admin,
-                json!({
-                    "userInvites": { "tenantId": self.tenant, "userInvites": [{ "email": email, "roles": ["editor"] }] },
-                    "sendEmail": send_email,
-                }),
-            )
-            .await;
-        assert_eq!(body["errors"], json!([]), "{body}");
-        body["success"][0].clone()
-    }
-
-    /// What the mailer function does for this invite's stream record.
-    async fn deliver(&self, invite: &Value) {
-        let id = InviteId::parse(invite["id"].as_str().unwrap()).unwrap();
-        self.service.deliver(id).await.unwrap();
-    }
-
-    /// The table's stream so far: the records of invites, as the publisher's filter
-    /// passes them.
-    async fn records(&self) -> Vec<Value> {
-        invite_records(&stream_records(&invites_tests::moto::dynamodb_endpoint(), &self.table).await)
-    }
-}
-
 async fn publish(bus: &EventBus, records: &[Value]) -> Value {
     let event = serde_json::from_value(batch(records)).expect("a DynamoDB stream event");
     serde_json::to_value(bus.publish_stream(event).await).unwrap()
@@ -263,7 +151,9 @@ fn schema_checked_types(details: &[Value]) -> Vec<String> {
 
 #[tokio::test]
 async fn every_change_on_the_table_reaches_the_bus_as_its_event_once_per_id() {
-    let stack = Stack::start().await;
+    let clock = Arc::new(ManualClock::starting_now());
+    let (ses, mailer) = ses_through_proxy().await;
+    let stack = Stack::start(clock.clone(), Arc::new(mailer), &[]).await;
     let bus = Bus::create().await;
     let publisher = bus.publisher(None).await;
     let email = |name: &str| format!("{name}-{}@example.com", Uuid::new_v4());
@@ -307,11 +197,11 @@ async fn every_change_on_the_table_reaches_the_bus_as_its_event_once_per_id() {
         .await;
     // c: created, email.failed (SES rejects the message).
     let c = stack.invite(&email("c"), true).await;
-    stack.ses.fail(SEND_EMAIL, Fault::MessageRejected, 1);
+    ses.fail(SEND_EMAIL, Fault::MessageRejected, 1);
     stack.deliver(&c).await;
     // d: created, then expired (and c with it), recorded by the sweep function's handler.
     let d = stack.invite(&email("d"), false).await;
-    stack.clock.advance(Duration::days(8));
+    clock.advance(Duration::days(8));
     assert_eq!(sweep(&stack.service).await.unwrap(), json!({ "recorded": 2 }));
 
     // The stream in batches of 25, as template.yaml has Lambda hand it over.
@@ -399,7 +289,7 @@ async fn every_change_on_the_table_reaches_the_bus_as_its_event_once_per_id() {
 
 #[tokio::test]
 async fn a_failing_bus_reports_the_first_unpublished_record_and_a_retry_publishes_it() {
-    let stack = Stack::start().await;
+    let stack = Stack::start(Arc::new(ManualClock::starting_now()), Arc::new(NoSender), &[]).await;
     let bus = Bus::create().await;
     let first = stack.invite(&format!("f-{}@example.com", Uuid::new_v4()), false).await;
     let second = stack.invite(&format!("g-{}@example.com", Uuid::new_v4()), false).await;

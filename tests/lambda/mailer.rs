@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::future::join_all;
-use invites_shared::aws::{ATTEMPT_TIMEOUT, CALL_TIMEOUT};
-use invites_shared::domain::{Caller, EmailStatus, InviteId, InviteStatus, TenantId, UserId};
+use invites_shared::aws::ATTEMPT_TIMEOUT;
+use invites_shared::domain::{Caller, EmailStatus, InviteId, TenantId, UserId};
 use invites_shared::dynamo::{self, DynamoStore};
 use invites_shared::email::SesMailer;
 use invites_shared::lambda::build_service;
@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 
 use crate::{read_json, root, seed_fixtures};
 use invites_tests::proxy::{Fault, FaultProxy};
+use invites_tests::retry_queue::{RetryQueue, sqs_batch};
 
 const SEND_EMAIL: &str = "/v2/email/outbound-emails";
 
@@ -32,6 +33,8 @@ struct Mailroom {
     tenant: TenantId,
     /// The fixture invite's address, unique to the test (moto's outbox is shared).
     email: String,
+    /// The mailer's retry queue, on moto's SQS.
+    retries: RetryQueue,
 }
 
 /// A table with the fixture invite queued for delivery, and the mailer function's
@@ -62,6 +65,7 @@ async fn mailroom() -> Mailroom {
         invite: InviteId::parse(fixtures["invites"][0]["id"].as_str().unwrap()).unwrap(),
         tenant: TenantId::parse(fixtures["tenantId"].as_str().unwrap()).unwrap(),
         email,
+        retries: RetryQueue::create().await,
     }
 }
 
@@ -87,14 +91,22 @@ fn queued_event() -> Value {
 
 /// The stream batch `event` through the mailer's handler, parsed and answered as Lambda
 /// does: JSON in, JSON out.
-async fn handle_stream(service: &InviteService, event: Value) -> Value {
+async fn handle_stream(service: &InviteService, retries: &RetryQueue, event: Value) -> Value {
     let event = serde_json::from_value(event).expect("a DynamoDB stream event");
-    serde_json::to_value(invites_shared::lambda::handle_stream(service, event).await).expect("a JSON response")
+    let response = invites_shared::lambda::handle_stream(service, &retries.scheduler(), event).await;
+    serde_json::to_value(response).expect("a JSON response")
 }
 
 impl Mailroom {
     async fn run(&self) -> Value {
-        handle_stream(&self.service, queued_event()).await
+        handle_stream(&self.service, &self.retries, queued_event()).await
+    }
+
+    /// The retry queue's messages that are due, through the mailer's handler.
+    async fn run_retries(&self) -> Value {
+        let batch = serde_json::from_value(sqs_batch(&self.retries.take_due().await)).expect("an SQS event");
+        let response = invites_shared::lambda::handle_retries(&self.service, &self.retries.scheduler(), batch).await;
+        serde_json::to_value(response).expect("a JSON response")
     }
 
     async fn stored(&self) -> invites_shared::domain::Invite {
@@ -220,37 +232,45 @@ async fn concurrent_deliveries_of_one_record_send_one_email() {
 }
 
 #[tokio::test]
-async fn ses_throttling_is_retried_then_recorded_failed_and_a_resend_delivers() {
+async fn ses_throttling_defers_the_email_to_the_retry_queue_which_delivers_it_when_due() {
     let room = mailroom().await;
-    room.proxy.fail(SEND_EMAIL, Fault::TooManyRequests, usize::MAX);
+    room.proxy.fail(SEND_EMAIL, Fault::TooManyRequests, 1);
     room.ses_calls();
-    // Each delivery's SES call is retried by the SDK; a delivery that still fails
-    // queues the invite again (on AWS that write is a new stream record).
+    let before = chrono::Utc::now();
     assert_eq!(room.run().await, no_failures());
-    assert_eq!(room.ses_calls(), 3, "the SDK retried the throttled call");
-    let requeued = room.stored().await;
-    assert_eq!(requeued.email_status, EmailStatus::Queued);
-    assert_eq!(requeued.delivery_attempts, 1);
-    assert!(requeued.awaits_delivery());
-    assert_eq!(room.run().await, no_failures());
-    assert_eq!(room.stored().await.delivery_attempts, 2);
-    assert_eq!(room.run().await, no_failures());
-    let failed = room.stored().await;
     assert_eq!(
-        failed.email_status,
-        EmailStatus::Failed,
-        "three passing failures make a failure"
+        room.ses_calls(),
+        1,
+        "the SDK does not retry at once: the core retries later"
     );
-    assert_eq!(failed.status, InviteStatus::Pending, "the invite is intact");
+    let deferred = room.stored().await;
+    assert_eq!(deferred.email_status, EmailStatus::Queued);
+    assert_eq!(deferred.delivery_attempts, 1);
+    let at = deferred.retry_at.expect("a retry time");
+    // The first retry: 1 to 2 s later (2 s, half of it jittered).
+    assert!(at >= before + chrono::Duration::seconds(1) && at <= chrono::Utc::now() + chrono::Duration::seconds(2));
+    assert!(
+        !deferred.awaits_delivery(),
+        "its write carries no mail_state, so the stream does not bring it back at once"
+    );
     assert!(room.mailed_tokens().await.is_empty());
+    assert_eq!(room.retries.held().await, 1, "one delayed message brings it back");
+    assert!(room.retries.take_due().await.is_empty(), "not before its delay");
 
-    room.proxy.heal();
-    room.resend().await;
+    // The stream hands the record over again (a retried batch): the invite is not due,
+    // nothing is sent, and it is scheduled again.
     assert_eq!(room.run().await, no_failures());
+    assert_eq!(room.ses_calls(), 0);
+    assert_eq!(room.stored().await.version, deferred.version, "nothing written");
+
+    tokio::time::sleep((at - chrono::Utc::now()).to_std().unwrap_or_default() + Duration::from_millis(1100)).await;
+    assert_eq!(room.run_retries().await, no_failures());
+    assert_eq!(room.ses_calls(), 1, "the two messages deliver it once");
     let tokens = room.mailed_tokens().await;
     assert_eq!(tokens.len(), 1);
     assert!(room.is_valid(&tokens[0]).await);
-    assert_eq!(room.stored().await.email_status, EmailStatus::Sent);
+    let sent = room.stored().await;
+    assert_eq!((sent.email_status, sent.retry_at), (EmailStatus::Sent, None));
 }
 
 #[tokio::test]
@@ -282,36 +302,28 @@ async fn a_rejected_message_is_recorded_failed_at_once_and_a_resend_delivers() {
     assert!(room.is_valid(&tokens[0]).await);
 }
 
-/// An SES call that never answers: the SDK gives up on that attempt after
-/// `ATTEMPT_TIMEOUT` and retries, and the retry delivers, well within `CALL_TIMEOUT`.
+/// An SES call that never answers is abandoned after `ATTEMPT_TIMEOUT` (the delivery
+/// never outlives the invocation), and the email is retried later, when due, from the
+/// retry queue: delivered once.
 #[tokio::test]
-async fn a_timeout_is_retried_by_the_sdk_and_delivers() {
+async fn a_timeout_is_abandoned_within_the_attempt_timeout_and_retried_when_due() {
     let room = mailroom().await;
     room.proxy.fail(SEND_EMAIL, Fault::Hang, 1);
     room.proxy.take_calls();
     let started = Instant::now();
     assert_eq!(room.run().await, no_failures());
     let elapsed = started.elapsed();
-    let calls: Vec<(String, Instant)> = room
-        .proxy
-        .take_timed_calls()
-        .into_iter()
-        .filter(|(operation, _)| operation == SEND_EMAIL)
-        .collect();
-    assert_eq!(calls.len(), 2, "the hung attempt, then one retry: {calls:?}");
-    // The retry began once the first attempt timed out, after at most the first
-    // backoff (the standard retry mode waits up to 1 s, jittered). The proxy sees each
-    // attempt a moment after the SDK starts it, the first maybe later than the second
-    // (a new connection, then a pooled one): 100 ms of slack below.
-    let gap = calls[1].1 - calls[0].1;
     assert!(
-        gap >= ATTEMPT_TIMEOUT - Duration::from_millis(100) && gap < ATTEMPT_TIMEOUT + Duration::from_millis(1500),
-        "the retry began {gap:?} after the hung attempt; the attempt timeout is {ATTEMPT_TIMEOUT:?}"
+        elapsed >= ATTEMPT_TIMEOUT - Duration::from_millis(100) && elapsed < ATTEMPT_TIMEOUT * 2,
+        "the delivery took {elapsed:?}; the attempt timeout is {ATTEMPT_TIMEOUT:?}"
     );
-    assert!(
-        elapsed < ATTEMPT_TIMEOUT * 2 && elapsed < CALL_TIMEOUT,
-        "the delivery took {elapsed:?}"
-    );
+    assert_eq!(room.ses_calls(), 1, "one attempt, abandoned");
+    let deferred = room.stored().await;
+    assert_eq!(deferred.email_status, EmailStatus::Queued);
+    assert!(deferred.email_error.as_deref().is_some_and(|e| e.contains("temporary")));
+    let at = deferred.retry_at.expect("a retry time");
+    tokio::time::sleep((at - chrono::Utc::now()).to_std().unwrap_or_default() + Duration::from_millis(1100)).await;
+    assert_eq!(room.run_retries().await, no_failures());
     assert_eq!(room.stored().await.email_status, EmailStatus::Sent);
     assert_eq!(room.mailed_tokens().await.len(), 1);
 }
@@ -324,7 +336,7 @@ async fn storage_trouble_is_reported_so_the_stream_retries_the_record() {
     let missing = Arc::new(DynamoStore::new(client, "no-such-table"));
     let (config, _) = seed_fixtures(EmailStatus::Queued, Some(&room.email)).await;
     let service = build_service(&config, missing, Arc::new(invites_shared::email::NoSender));
-    let response = handle_stream(&service, queued_event()).await;
+    let response = handle_stream(&service, &room.retries, queued_event()).await;
     let sequence = queued_event()["Records"][0]["dynamodb"]["SequenceNumber"].clone();
     assert_eq!(
         response,

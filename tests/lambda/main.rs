@@ -8,12 +8,14 @@
 //! Manager (secrets.rs); and the Powertools log keys, cold starts and levels
 //! (telemetry.rs).
 
+mod burst;
 mod docs;
 mod events;
 mod gateway;
 mod local_loops;
 mod mailer;
 mod secrets;
+mod stack;
 mod telemetry;
 mod template;
 

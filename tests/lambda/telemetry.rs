@@ -10,7 +10,7 @@ use std::sync::Arc;
 use invites_shared::config::DEVELOPMENT_JWT_SECRET;
 use invites_shared::domain::EmailStatus;
 use invites_shared::email::NoSender;
-use invites_shared::lambda::{build_service, handle_stream_invocation};
+use invites_shared::lambda::{build_service, handle_mailer_invocation};
 use invites_shared::operation::Operation;
 use invites_shared::telemetry::{self, ColdStart, Settings};
 use invites_tests::logs;
@@ -161,14 +161,17 @@ async fn the_mailers_invocations_carry_the_same_keys_and_count_one_cold_start() 
     let service = build_service(&config, store, Arc::new(NoSender));
     let (capture, _guard) = Capture::install(&POWERTOOLS);
     let cold_start = ColdStart::default();
+    let retries = invites_tests::retry_queue::RetryQueue::create().await;
     for (request_id, trace) in [("req-mail-1", TRACE_1), ("req-mail-2", TRACE_2)] {
-        let payload = serde_json::from_value(read_json(&root().join("events/invite-mailer/queued.json"))).unwrap();
-        handle_stream_invocation(
+        let payload = read_json(&root().join("events/invite-mailer/queued.json"));
+        handle_mailer_invocation(
             &service,
+            &retries.scheduler(),
             &cold_start,
             LambdaEvent::new(payload, context(request_id, trace)),
         )
-        .await;
+        .await
+        .unwrap();
     }
     let deliveries: Vec<Value> = capture
         .logs()

@@ -462,3 +462,46 @@ fn the_webhook_exists_only_with_its_url_and_parks_what_it_cannot_deliver() {
         "Bearer {{resolve:secretsmanager:${WebhookSecretArn}:SecretString}}"
     );
 }
+
+#[test]
+fn the_mailer_shares_the_send_rate_among_its_reserved_instances_and_retries_from_its_queue() {
+    let template = template();
+    let mailer = function(&template, "invite-mailer");
+    let properties = &mailer["Properties"];
+    // The instances that may run at once are the ones the rate is divided among.
+    assert_eq!(
+        text(tagged(&properties["ReservedConcurrentExecutions"], "Ref")),
+        "MailerConcurrency"
+    );
+    let variables = &properties["Environment"]["Variables"];
+    assert_eq!(
+        text(tagged(&variables["INVITES_MAILER_CONCURRENCY"], "Ref")),
+        "MailerConcurrency"
+    );
+    assert_eq!(
+        text(tagged(&variables["INVITES_SES_MAX_SEND_RATE"], "Ref")),
+        "SesMaxSendRate"
+    );
+    assert_eq!(
+        text(tagged(&variables["INVITES_MAIL_RETRY_QUEUE_URL"], "Ref")),
+        "MailRetryQueue"
+    );
+    let retries = &properties["Events"]["Retries"];
+    assert_eq!(text(&retries["Type"]), "SQS");
+    assert_eq!(
+        text(tagged(&retries["Properties"]["Queue"], "GetAtt")),
+        "MailRetryQueue.Arn"
+    );
+    assert_eq!(
+        strings(&retries["Properties"]["FunctionResponseTypes"]),
+        ["ReportBatchItemFailures"]
+    );
+    let queue = &template["Resources"]["MailRetryQueue"]["Properties"];
+    assert!(queue["VisibilityTimeout"].as_u64().unwrap() >= 6 * properties["Timeout"].as_u64().unwrap());
+    assert_eq!(
+        text(tagged(&queue["RedrivePolicy"]["deadLetterTargetArn"], "GetAtt")),
+        "MailerDeadLetterQueue.Arn"
+    );
+    let actions = allowed_actions(&template, mailer);
+    assert!(actions.contains("ses:GetAccount") && actions.contains("sqs:SendMessage"));
+}

@@ -14,6 +14,7 @@ pub mod moto;
 mod population;
 pub mod proxy;
 pub mod receiver;
+pub mod retry_queue;
 pub mod stream;
 
 pub use answers::*;

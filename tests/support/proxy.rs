@@ -54,8 +54,17 @@ struct Calls {
     reads: Vec<(String, usize)>,
 }
 
+/// SES's sending limit, as the proxy enforces it on one operation: at most `per_second`
+/// calls passed on within any second; the others are answered 429 TooManyRequests.
+struct RateLimit {
+    operation: &'static str,
+    per_second: usize,
+    passed: std::collections::VecDeque<Instant>,
+}
+
 struct ProxyState {
     upstream: String,
+    limit: Mutex<Option<RateLimit>>,
     client: reqwest::Client,
     calls: Mutex<Calls>,
     rules: Mutex<Vec<Rule>>,
@@ -80,6 +89,7 @@ impl FaultProxy {
     pub async fn start_for(upstream: String) -> Self {
         let state = Arc::new(ProxyState {
             upstream,
+            limit: Mutex::default(),
             client: reqwest::Client::new(),
             calls: Mutex::default(),
             rules: Mutex::default(),
@@ -100,6 +110,17 @@ impl FaultProxy {
             operation,
             fault,
             remaining: times,
+        });
+    }
+
+    /// From now on, passes at most `per_second` calls of `operation` on within any
+    /// second (a sliding window), and answers the others 429 TooManyRequestsException,
+    /// as SES does above the account's send rate.
+    pub fn limit_rate(&self, operation: &'static str, per_second: usize) {
+        *self.state.limit.lock().unwrap() = Some(RateLimit {
+            operation,
+            per_second,
+            passed: std::collections::VecDeque::new(),
         });
     }
 
@@ -199,6 +220,19 @@ async fn forward(State(state): State<Arc<ProxyState>>, request: Request) -> Resp
                 rule.fault
             })
     };
+    let fault = fault.or_else(|| {
+        let mut limit = state.limit.lock().unwrap();
+        let limit = limit.as_mut().filter(|l| l.operation == operation)?;
+        let now = Instant::now();
+        while limit.passed.front().is_some_and(|t| now - *t >= Duration::from_secs(1)) {
+            limit.passed.pop_front();
+        }
+        if limit.passed.len() >= limit.per_second {
+            return Some(Fault::TooManyRequests);
+        }
+        limit.passed.push_back(now);
+        None
+    });
     {
         let mut calls = state.calls.lock().unwrap();
         calls.log.push(operation.clone());

@@ -66,6 +66,15 @@ pub struct Config {
     pub ses_configuration_set: Option<String>,
     /// The invitation email: product, sender name, reply-to, role labels, templates.
     pub email: crate::email::EmailSettings,
+    /// The SES account's send rate, emails per second (`INVITES_SES_MAX_SEND_RATE`);
+    /// `None`: the mailer asks SES (`GetAccount`) at start.
+    pub ses_max_send_rate: Option<f64>,
+    /// How many mailer instances share that rate (`INVITES_MAILER_CONCURRENCY`): each
+    /// sends at most rate / instances per second.
+    pub mailer_concurrency: u32,
+    /// How long after it was queued an email that keeps failing for a passing reason is
+    /// retried before it is recorded failed (`INVITES_EMAIL_RETRY_HOURS`, 1 to 72).
+    pub email_retry_hours: u32,
 }
 
 impl Config {
@@ -101,6 +110,26 @@ impl Config {
         let resend_limit_per_hour = positive(&var, "INVITES_RESEND_LIMIT_PER_HOUR", 5)?;
         let recipient_emails_per_day = positive(&var, "INVITES_RECIPIENT_EMAILS_PER_DAY", 10)?;
         let tenant_emails_per_hour = positive(&var, "INVITES_TENANT_EMAILS_PER_HOUR", 1000)?;
+        let ses_max_send_rate = match var("INVITES_SES_MAX_SEND_RATE") {
+            None => None,
+            Some(raw) => Some(
+                raw.parse::<f64>()
+                    .ok()
+                    .filter(|r| r.is_finite() && *r > 0.0 && *r <= 100_000.0)
+                    .ok_or(ConfigError::Invalid {
+                        name: "INVITES_SES_MAX_SEND_RATE",
+                        reason: format!("{raw:?} is not a number of emails per second above 0"),
+                    })?,
+            ),
+        };
+        let mailer_concurrency = positive(&var, "INVITES_MAILER_CONCURRENCY", 1)?;
+        let email_retry_hours = positive(&var, "INVITES_EMAIL_RETRY_HOURS", 24)?;
+        if email_retry_hours > 72 {
+            return Err(ConfigError::Invalid {
+                name: "INVITES_EMAIL_RETRY_HOURS",
+                reason: format!("{email_retry_hours} is more than 72 hours"),
+            });
+        }
         let role_policy = match var("INVITES_ROLE_POLICY") {
             None => RolePolicy::default(),
             Some(raw) => RolePolicy::parse(&raw).ok_or(ConfigError::Invalid {
@@ -138,6 +167,9 @@ impl Config {
             sender_email: var("INVITES_SENDER_EMAIL"),
             ses_configuration_set: var("INVITES_SES_CONFIGURATION_SET"),
             email,
+            ses_max_send_rate,
+            mailer_concurrency,
+            email_retry_hours,
         })
     }
 }

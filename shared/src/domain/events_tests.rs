@@ -1,5 +1,6 @@
 //! Which events each transition yields, and that their ids are stable.
 
+use crate::domain::RetryPolicy;
 use chrono::{DateTime, Duration, Utc};
 
 use super::*;
@@ -42,6 +43,10 @@ fn kinds(events: &[InviteEvent]) -> Vec<EventType> {
     events.iter().map(|e| e.kind).collect()
 }
 
+const RETRY: RetryPolicy = RetryPolicy {
+    window: Duration::hours(24),
+};
+
 #[test]
 fn every_transition_yields_its_events_and_nothing_else() {
     let token = InviteToken::generate(InviteId::random());
@@ -54,15 +59,27 @@ fn every_transition_yields_its_events_and_nothing_else() {
         .unwrap();
     assert_eq!(kinds(&events_between(Some(&invite), &claimed)), []);
     let requeued = claimed
-        .delivery_recorded(&claimed, &DeliveryResult::Transient("throttled".into()), 3, at(1))
+        .delivery_recorded(
+            &claimed,
+            &DeliveryResult::Transient("throttled".into()),
+            RETRY,
+            0.5,
+            at(1),
+        )
         .unwrap();
     assert_eq!(kinds(&events_between(Some(&claimed), &requeued)), []);
     let sent = claimed
-        .delivery_recorded(&claimed, &DeliveryResult::Sent { message_id: "m".into() }, 3, at(2))
+        .delivery_recorded(
+            &claimed,
+            &DeliveryResult::Sent { message_id: "m".into() },
+            RETRY,
+            0.5,
+            at(2),
+        )
         .unwrap();
     assert_eq!(kinds(&events_between(Some(&claimed), &sent)), [EventType::EmailSent]);
     let failed = claimed
-        .delivery_recorded(&claimed, &DeliveryResult::Rejected("no".into()), 3, at(2))
+        .delivery_recorded(&claimed, &DeliveryResult::Rejected("no".into()), RETRY, 0.5, at(2))
         .unwrap();
     assert_eq!(
         kinds(&events_between(Some(&claimed), &failed)),
@@ -116,7 +133,13 @@ fn ids_are_stable_across_redelivery_and_unique_across_events() {
         .delivery_claimed(token.hash(), Duration::minutes(5), at(1))
         .unwrap();
     let sent = claimed
-        .delivery_recorded(&claimed, &DeliveryResult::Sent { message_id: "m".into() }, 3, at(2))
+        .delivery_recorded(
+            &claimed,
+            &DeliveryResult::Sent { message_id: "m".into() },
+            RETRY,
+            0.5,
+            at(2),
+        )
         .unwrap();
     let first = events_between(Some(&claimed), &sent);
     let again = events_between(Some(&claimed), &sent);

@@ -103,6 +103,10 @@ pub struct Invite {
     /// Deliveries of the current issue that failed for a passing reason.
     #[serde(default)]
     pub delivery_attempts: u32,
+    /// After a passing failure (SES throttling, a timeout): the delivery waits until
+    /// then, and no mailer may claim it before. `None` when it may go at once.
+    #[serde(default)]
+    pub retry_at: Option<DateTime<Utc>>,
     /// The `expires_at` whose passing the expiry sweep has recorded: from then on the
     /// invite is *listed* as expired (its list entries and counts moved from pending to
     /// expired). `None`, or an older expiry (a resend moved it), while it is not.
@@ -158,6 +162,7 @@ impl Invite {
             recent_resends: Vec::new(),
             sending_since: None,
             delivery_attempts: 0,
+            retry_at: None,
             recorded_expiry: None,
             version: 1,
         }
@@ -191,9 +196,13 @@ impl Invite {
         self.status == InviteStatus::Pending && now < self.expires_at
     }
 
-    /// Whether this invite's email waits for a mailer to claim it.
+    /// Whether this invite's email waits for a mailer to claim it now (not deferred
+    /// to a later retry).
     pub fn awaits_delivery(&self) -> bool {
-        self.status == InviteStatus::Pending && self.email_status == EmailStatus::Queued && self.sending_since.is_none()
+        self.status == InviteStatus::Pending
+            && self.email_status == EmailStatus::Queued
+            && self.sending_since.is_none()
+            && self.retry_at.is_none()
     }
 
     /// The copy that a write stores over this one.

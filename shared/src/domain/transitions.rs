@@ -41,6 +41,31 @@ pub struct Reissue {
     pub limit_per_hour: u32,
 }
 
+/// How a delivery that failed for a passing reason is tried again: after a delay that
+/// doubles from [`Self::FIRST_DELAY_SECS`] up to [`Self::MAX_DELAY_SECS`], with jitter, for
+/// as long as `window` after the email was queued; then it is recorded failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    pub window: Duration,
+}
+
+impl RetryPolicy {
+    pub const FIRST_DELAY_SECS: i64 = 2;
+    /// 15 minutes: also the longest delay an SQS message may carry.
+    pub const MAX_DELAY_SECS: i64 = 900;
+
+    /// The wait before retry number `attempt` (1 for the first retry): "equal jitter",
+    /// half the doubled delay plus `jitter` (in [0, 1)) times the other half, so retries
+    /// of a burst spread out and the first still comes within seconds.
+    pub fn delay(attempt: u32, jitter: f64) -> Duration {
+        let doubled = Self::FIRST_DELAY_SECS
+            .saturating_mul(1i64 << attempt.saturating_sub(1).min(20))
+            .min(Self::MAX_DELAY_SECS);
+        let half_ms = doubled * 500;
+        Duration::milliseconds(half_ms + (jitter.clamp(0.0, 1.0) * half_ms as f64) as i64)
+    }
+}
+
 /// What one attempt to deliver the invitation came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeliveryResult {
@@ -104,6 +129,7 @@ impl Invite {
         // A new issue starts a new delivery: any claim on the old one is void.
         next.sending_since = None;
         next.delivery_attempts = 0;
+        next.retry_at = None;
         Ok(next)
     }
 
@@ -194,13 +220,15 @@ impl Invite {
     ) -> Result<Invite, Refusal> {
         let queued = self.status == InviteStatus::Pending && self.email_status == EmailStatus::Queued;
         let claim_is_live = self.sending_since.is_some_and(|since| now - since < lease);
+        let deferred = self.retry_at.is_some_and(|at| at > now);
         let status = self.effective_status(now);
-        if !queued || claim_is_live || status != EffectiveStatus::Pending {
+        if !queued || claim_is_live || deferred || status != EffectiveStatus::Pending {
             return Err(Refusal::NotPending(status));
         }
         let mut next = self.next_version(now);
         next.token_hash = token_hash;
         next.sending_since = Some(now);
+        next.retry_at = None;
         Ok(next)
     }
 
@@ -225,7 +253,8 @@ impl Invite {
         &self,
         claim: &Invite,
         result: &DeliveryResult,
-        max_attempts: u32,
+        retry: RetryPolicy,
+        jitter: f64,
         now: DateTime<Utc>,
     ) -> Result<Invite, Refusal> {
         if self.token_hash != claim.token_hash || self.sending_since != claim.sending_since {
@@ -239,11 +268,19 @@ impl Invite {
                 next.message_id = Some(message_id.clone());
                 next.email_error = None;
             }
-            DeliveryResult::Transient(reason) if self.delivery_attempts + 1 < max_attempts => {
-                next.delivery_attempts += 1;
-                next.email_error = Some(reason.clone());
+            DeliveryResult::Transient(reason) => {
+                let attempt = self.delivery_attempts + 1;
+                let at = now + RetryPolicy::delay(attempt, jitter);
+                if at <= self.last_sent_at + retry.window {
+                    next.delivery_attempts = attempt;
+                    next.retry_at = Some(at);
+                    next.email_error = Some(reason.clone());
+                } else {
+                    next.email_status = EmailStatus::Failed;
+                    next.email_error = Some(format!("{reason} (still failing after {attempt} attempts)"));
+                }
             }
-            DeliveryResult::Transient(reason) | DeliveryResult::Rejected(reason) => {
+            DeliveryResult::Rejected(reason) => {
                 next.email_status = EmailStatus::Failed;
                 next.email_error = Some(reason.clone());
             }

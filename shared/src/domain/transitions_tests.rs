@@ -127,7 +127,15 @@ fn a_resend_voids_a_claimed_delivery() {
     assert_eq!((resent.sending_since, resent.delivery_attempts), (None, 0));
     let sent = DeliveryResult::Sent { message_id: "m".into() };
     assert_eq!(
-        resent.delivery_recorded(&claimed, &sent, 3, at(3)),
+        resent.delivery_recorded(
+            &claimed,
+            &sent,
+            RetryPolicy {
+                window: Duration::hours(24)
+            },
+            0.5,
+            at(3)
+        ),
         Err(Refusal::NotPending(EffectiveStatus::Pending)),
         "the outcome of the old claim is not recorded over the new issue"
     );
@@ -151,9 +159,12 @@ fn one_claim_at_a_time_until_its_lease_runs_out() {
 }
 
 #[test]
-fn passing_failures_requeue_until_the_last_attempt_and_rejections_fail_at_once() {
+fn passing_failures_wait_a_growing_jittered_delay_until_the_window_closes_and_rejections_fail_at_once() {
     let invite = pending(TenantId::random(), &InviteToken::generate(InviteId::random()));
     let lease = Duration::minutes(5);
+    let retry = RetryPolicy {
+        window: Duration::hours(1),
+    };
     let claim = |invite: &Invite, now| {
         invite
             .delivery_claimed(InviteToken::generate(invite.id).hash(), lease, now)
@@ -161,26 +172,59 @@ fn passing_failures_requeue_until_the_last_attempt_and_rejections_fail_at_once()
     };
     let transient = DeliveryResult::Transient("throttled".into());
     let first = claim(&invite, at(1));
-    let requeued = first.delivery_recorded(&first, &transient, 2, at(1)).unwrap();
+    let deferred = first.delivery_recorded(&first, &transient, retry, 0.5, at(1)).unwrap();
     assert_eq!(
-        (requeued.email_status, requeued.delivery_attempts),
-        (EmailStatus::Queued, 1)
+        (
+            deferred.email_status,
+            deferred.delivery_attempts,
+            deferred.sending_since
+        ),
+        (EmailStatus::Queued, 1, None)
     );
-    assert!(requeued.awaits_delivery());
-    let second = claim(&requeued, at(2));
-    let failed = second.delivery_recorded(&second, &transient, 2, at(2)).unwrap();
+    assert_eq!(deferred.retry_at, Some(at(1) + Duration::milliseconds(1500)));
+    assert!(
+        !deferred.awaits_delivery(),
+        "deferred: the stream must not bring it back at once"
+    );
+    assert!(
+        deferred
+            .delivery_claimed(InviteToken::generate(invite.id).hash(), lease, at(1))
+            .is_err(),
+        "no mailer claims it before it is due"
+    );
+    let second = claim(&deferred, at(1) + Duration::seconds(2));
+    assert_eq!(second.retry_at, None);
+    // The window is an hour from when it was queued: a retry due after it is a failure.
+    let late = invite.last_sent_at + Duration::minutes(59) + Duration::seconds(59);
+    let failed = second.delivery_recorded(&second, &transient, retry, 0.0, late).unwrap();
     assert_eq!(failed.email_status, EmailStatus::Failed);
+    assert!(failed.email_error.as_deref().unwrap().contains("throttled"));
     let rejected = first
-        .delivery_recorded(&first, &DeliveryResult::Rejected("no".into()), 2, at(1))
+        .delivery_recorded(&first, &DeliveryResult::Rejected("no".into()), retry, 0.5, at(1))
         .unwrap();
     assert_eq!(rejected.email_status, EmailStatus::Failed);
     let sent = first
-        .delivery_recorded(&first, &DeliveryResult::Sent { message_id: "m".into() }, 2, at(1))
+        .delivery_recorded(
+            &first,
+            &DeliveryResult::Sent { message_id: "m".into() },
+            retry,
+            0.5,
+            at(1),
+        )
         .unwrap();
     assert_eq!(
         (sent.email_status, sent.message_id.as_deref(), sent.sending_since),
         (EmailStatus::Sent, Some("m"), None)
     );
+}
+
+#[test]
+fn the_retry_delay_doubles_from_seconds_to_a_fifteen_minute_cap_with_half_of_it_jittered() {
+    let secs = |attempt, jitter| RetryPolicy::delay(attempt, jitter).num_milliseconds() as f64 / 1000.0;
+    assert_eq!((secs(1, 0.0), secs(1, 0.999)), (1.0, 1.999));
+    assert_eq!((secs(2, 0.0), secs(3, 0.0), secs(4, 0.0)), (2.0, 4.0, 8.0));
+    assert_eq!((secs(10, 0.0), secs(10, 1.0)), (450.0, 900.0));
+    assert_eq!(secs(1000, 1.0), 900.0, "capped, never overflowing");
 }
 
 #[test]

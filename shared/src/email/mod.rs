@@ -1,13 +1,15 @@
 //! Email: the mailer seam and the rendering of the invitation.
 
+mod pace;
 mod render;
 #[cfg(feature = "aws")]
 mod ses;
 mod settings;
 
+pub use pace::{PacedMailer, instance_rate};
 pub use render::{CATALOG_LOCALES, EmailRenderer, accept_url, local_time};
 #[cfg(feature = "aws")]
-pub use ses::{SesMailer, from_address};
+pub use ses::{SesMailer, from_address, paced_rate};
 pub use settings::{EmailSettings, RoleLabels, TemplateOverride, TemplatePart, read_templates};
 
 use async_trait::async_trait;

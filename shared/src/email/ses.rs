@@ -23,20 +23,56 @@ impl SesMailer {
         }
     }
 
-    /// An SES client with the service's retry and timeout policy ([`crate::aws`]);
+    /// An SES client with the service's timeouts ([`crate::aws`]);
     /// `AWS_ENDPOINT_URL` (or `endpoint`) points it at an emulator.
     pub async fn client_from_env(endpoint: Option<&str>) -> Client {
         Self::client(&crate::aws::sdk_config().await, endpoint)
     }
 
-    /// An SES client over an SDK configuration loaded once for every client.
+    /// An SES client over an SDK configuration loaded once for every client. It makes
+    /// one attempt per call: a throttled or failed send is not retried at once by the
+    /// SDK but later, after a backoff, by the delivery core (each retry under a token
+    /// of its own), so retries never add to a burst SES is already refusing.
     pub fn client(config: &aws_config::SdkConfig, endpoint: Option<&str>) -> Client {
-        let mut builder = aws_sdk_sesv2::config::Builder::from(config);
+        let mut builder = aws_sdk_sesv2::config::Builder::from(config)
+            .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(1));
         if let Some(endpoint) = endpoint {
             builder = builder.endpoint_url(endpoint);
         }
         Client::from_conf(builder.build())
     }
+
+    /// The account's send rate (`GetAccount`'s `SendQuota.MaxSendRate`, emails per second).
+    pub async fn max_send_rate(&self) -> Result<f64, String> {
+        let account = self
+            .client
+            .get_account()
+            .send()
+            .await
+            .map_err(|e| DisplayErrorContext(&e).to_string())?;
+        account
+            .send_quota()
+            .map(|quota| quota.max_send_rate())
+            .filter(|rate| *rate > 0.0)
+            .ok_or_else(|| "GetAccount answered no send quota".to_owned())
+    }
+}
+
+/// The rate one mailer instance sends at: `configured` (INVITES_SES_MAX_SEND_RATE), else
+/// what SES says the account may send, else one email a second (the sandbox's), divided
+/// among `instances`.
+pub async fn paced_rate(ses: &SesMailer, configured: Option<f64>, instances: u32) -> f64 {
+    let account = match configured {
+        Some(rate) => rate,
+        None => match ses.max_send_rate().await {
+            Ok(rate) => rate,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the SES send rate; sending 1 email per second");
+                1.0
+            }
+        },
+    };
+    super::instance_rate(account, instances)
 }
 
 fn utf8(text: &str) -> Content {

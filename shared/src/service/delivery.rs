@@ -1,7 +1,7 @@
 //! The one mailer core, run by the stream-driven mailer function and by
 //! `invites-local`'s worker.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 
 use super::{InviteError, InviteService};
 use crate::domain::{DeliveryResult, EmailStatus, InviteId, InviteToken, Refusal};
@@ -15,10 +15,28 @@ pub enum DeliveryOutcome {
     /// another mailer holds a live claim): nothing was sent.
     NothingToDo,
     Sent,
-    /// Rejected, or failed for a passing reason too often: `emailStatus: failed`.
+    /// Rejected, or still failing for a passing reason at the end of the retry
+    /// window: `emailStatus: failed`.
     Failed,
-    /// Failed for a passing reason: queued again for another attempt.
-    Requeued,
+    /// Failed for a passing reason: still queued, to be tried again at `at` (whoever
+    /// drives the mailer must bring it back then: the stream will not).
+    Requeued {
+        at: DateTime<Utc>,
+    },
+    /// Not due yet: an earlier passing failure deferred it to `at`. Nothing was sent.
+    Deferred {
+        at: DateTime<Utc>,
+    },
+}
+
+impl DeliveryOutcome {
+    /// When the invite must be brought back to a mailer, if it must.
+    pub fn retry_at(self) -> Option<DateTime<Utc>> {
+        match self {
+            Self::Requeued { at } | Self::Deferred { at } => Some(at),
+            Self::NothingToDo | Self::Sent | Self::Failed => None,
+        }
+    }
 }
 
 /// The metrics dimension of deliveries, which no API operation makes.
@@ -26,8 +44,6 @@ pub const DELIVERY: &str = "deliverInvite";
 
 /// How long a mailer's claim on a delivery holds before another may take it over.
 pub const DELIVERY_LEASE_SECONDS: i64 = 300;
-/// Passing failures of one delivery before it is recorded as failed.
-pub const MAX_DELIVERY_ATTEMPTS: u32 = 3;
 
 impl InviteService {
     /// Delivers an invite's queued email.
@@ -37,15 +53,28 @@ impl InviteService {
     ///    stream record, a worker restart), one claim wins; the others send nothing.
     /// 2. **Send** the email carrying that token, which already works.
     /// 3. **Record** `sent` (with the transport's message id) or, over the same claim,
-    ///    `failed` (rejected, or too many passing failures) or queued again.
+    ///    `failed` (rejected, or still failing at the end of the retry window) or
+    ///    queued for a retry after a backoff ([`crate::domain::RetryPolicy`]).
+    ///
+    /// An invite whose retry is not due yet is left alone ([`DeliveryOutcome::Deferred`]).
     ///
     /// So no token is ever mailed twice, and a failure never loses the invite: it stays
     /// pending, says `failed`, and a resend delivers it later (invariant 7).
     pub async fn deliver(&self, id: InviteId) -> Result<DeliveryOutcome, InviteError> {
         let token = InviteToken::generate(id);
         let lease = Duration::seconds(DELIVERY_LEASE_SECONDS);
+        let Some(current) = self.store.get(id).await? else {
+            return Ok(DeliveryOutcome::NothingToDo);
+        };
+        if let Some(at) = current.retry_at.filter(|at| *at > self.clock.now())
+            && current.email_status == EmailStatus::Queued
+        {
+            return Ok(DeliveryOutcome::Deferred { at });
+        }
         let claimed = self
-            .transition(id, |current, now| current.delivery_claimed(token.hash(), lease, now))
+            .transition_from(current, |current, now| {
+                current.delivery_claimed(token.hash(), lease, now)
+            })
             .await;
         let claim = match claimed {
             Ok(claimed) => claimed.after,
@@ -71,9 +100,13 @@ impl InviteService {
                 e.into()
             }
         };
+        let mut jitter = [0u8; 2];
+        getrandom::fill(&mut jitter).expect("the operating system's CSPRNG is unavailable");
+        let jitter = f64::from(u16::from_le_bytes(jitter)) / 65536.0;
+        let retry = self.settings.email_retry;
         let recorded = self
             .transition_from(claim.clone(), |current, now| {
-                current.delivery_recorded(&claim, &result, MAX_DELIVERY_ATTEMPTS, now)
+                current.delivery_recorded(&claim, &result, retry, jitter, now)
             })
             .await;
         match recorded.map(|t| t.after) {
@@ -82,10 +115,11 @@ impl InviteService {
                 self.count(Metric::EmailsFailed, DELIVERY, 1);
                 Ok(DeliveryOutcome::Failed)
             }
-            Ok(_) => {
-                self.queue.enqueue(id);
-                Ok(DeliveryOutcome::Requeued)
-            }
+            Ok(invite) => match invite.retry_at {
+                Some(at) => Ok(DeliveryOutcome::Requeued { at }),
+                // Not recorded by this write (never: a passing failure sets retry_at).
+                None => Ok(DeliveryOutcome::NothingToDo),
+            },
             Err(InviteError::Refused(Refusal::NotFound | Refusal::NotPending(_))) => Ok(DeliveryOutcome::NothingToDo),
             Err(e) => Err(e),
         }

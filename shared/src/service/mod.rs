@@ -20,7 +20,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 pub use cursor::CursorCodec;
-pub use delivery::{DELIVERY, DELIVERY_LEASE_SECONDS, DeliveryOutcome, MAX_DELIVERY_ATTEMPTS};
+pub use delivery::{DELIVERY, DELIVERY_LEASE_SECONDS, DeliveryOutcome};
 pub use errors::InviteError;
 pub use reads::{CheckTokenResponse, ListResponse};
 pub use send::{SendError, SendResponse};
@@ -48,6 +48,8 @@ pub struct Settings {
     pub tenant_emails_per_hour: u32,
     /// Product, sender, role labels and templates of the invitation email.
     pub email: crate::email::EmailSettings,
+    /// How an email that failed for a passing reason is retried.
+    pub email_retry: crate::domain::RetryPolicy,
 }
 
 /// How a queued email reaches a mailer. On AWS the table's stream carries every write
@@ -125,6 +127,9 @@ impl InviteService {
             recipient_emails_per_day: config.recipient_emails_per_day,
             tenant_emails_per_hour: config.tenant_emails_per_hour,
             email: config.email.clone(),
+            email_retry: crate::domain::RetryPolicy {
+                window: chrono::Duration::hours(i64::from(config.email_retry_hours)),
+            },
         };
         match &config.cursor_secret {
             Some(secret) => Self::new(store, mailer, queue, clock, settings, secret),
