@@ -219,6 +219,126 @@ scheduled = {
 (ROOT / "events" / "invite-expiry-sweep").mkdir(parents=True, exist_ok=True)
 (ROOT / "events" / "invite-expiry-sweep" / "scheduled.json").write_text(json.dumps(scheduled, indent=2) + "\n")
 
+# The email feedback function's input: SNS notifications carrying SES event records,
+# shaped as SES documents them ("Examples of event data that Amazon SES publishes to
+# Amazon SNS"), for the fixture invite's message (its `invite_id` tag). The tests put
+# their own message id and invite id in.
+SES_MAIL = {
+    "timestamp": "2026-11-24T10:00:00.000Z",
+    "source": "Invites <invites@example.com>",
+    "sourceArn": "arn:aws:ses:us-east-1:123456789012:identity/invites@example.com",
+    "sendingAccountId": "123456789012",
+    "messageId": "0100019a5c1e2f3a-EXAMPLE-000000",
+    "destination": ["wick.jonh@gmail.com"],
+    "headersTruncated": False,
+    "headers": [
+        {"name": "From", "value": "Invites <invites@example.com>"},
+        {"name": "To", "value": "wick.jonh@gmail.com"},
+        {"name": "Subject", "value": "You have been invited"},
+    ],
+    "commonHeaders": {
+        "from": ["Invites <invites@example.com>"],
+        "to": ["wick.jonh@gmail.com"],
+        "messageId": "0100019a5c1e2f3a-EXAMPLE-000000",
+        "subject": "You have been invited",
+    },
+    "tags": {
+        "ses:configuration-set": ["user-invites"],
+        "ses:source-ip": ["192.0.2.0"],
+        "ses:from-domain": ["example.com"],
+        "ses:caller-identity": ["invite-mailer"],
+        "invite_id": [INVITE],
+    },
+}
+SES_EVENTS = {
+    "bounce-permanent": {
+        "eventType": "Bounce",
+        "bounce": {
+            "bounceType": "Permanent",
+            "bounceSubType": "General",
+            "bouncedRecipients": [
+                {
+                    "emailAddress": "wick.jonh@gmail.com",
+                    "action": "failed",
+                    "status": "5.1.1",
+                    "diagnosticCode": "smtp; 550 5.1.1 <wick.jonh@gmail.com>: Recipient address rejected: User unknown",
+                }
+            ],
+            "timestamp": "2026-11-24T10:00:02.669Z",
+            "feedbackId": "0100019a5c1e3b2c-EXAMPLE-000000",
+            "reportingMTA": "dsn; a8-70.smtp-out.amazonses.com",
+        },
+        "mail": SES_MAIL,
+    },
+    "bounce-transient": {
+        "eventType": "Bounce",
+        "bounce": {
+            "bounceType": "Transient",
+            "bounceSubType": "MailboxFull",
+            "bouncedRecipients": [
+                {
+                    "emailAddress": "wick.jonh@gmail.com",
+                    "action": "failed",
+                    "status": "4.2.2",
+                    "diagnosticCode": "smtp; 452 4.2.2 The email account that you tried to reach is over quota",
+                }
+            ],
+            "timestamp": "2026-11-24T10:30:02.669Z",
+            "feedbackId": "0100019a5c1e3b2d-EXAMPLE-000000",
+            "reportingMTA": "dsn; a8-70.smtp-out.amazonses.com",
+        },
+        "mail": SES_MAIL,
+    },
+    "complaint": {
+        "eventType": "Complaint",
+        "complaint": {
+            "complainedRecipients": [{"emailAddress": "wick.jonh@gmail.com"}],
+            "timestamp": "2026-11-24T11:00:00.000Z",
+            "feedbackId": "0100019a5c1e3b2e-EXAMPLE-000000",
+            "userAgent": "Mozilla/5.0",
+            "complaintFeedbackType": "abuse",
+            "arrivalDate": "2026-11-24T10:59:00.000Z",
+        },
+        "mail": SES_MAIL,
+    },
+    "delivery": {
+        "eventType": "Delivery",
+        "delivery": {
+            "timestamp": "2026-11-24T10:00:01.500Z",
+            "processingTimeMillis": 1488,
+            "recipients": ["wick.jonh@gmail.com"],
+            "smtpResponse": "250 2.6.0 Message received",
+            "reportingMTA": "a8-70.smtp-out.amazonses.com",
+        },
+        "mail": SES_MAIL,
+    },
+}
+(ROOT / "events" / "invite-email-feedback").mkdir(parents=True, exist_ok=True)
+for name, ses_event in SES_EVENTS.items():
+    notification = {
+        "Records": [
+            {
+                "EventSource": "aws:sns",
+                "EventVersion": "1.0",
+                "EventSubscriptionArn": "arn:aws:sns:us-east-1:123456789012:invites-email-feedback:2bcfbf39-05c3-41de-beaa-fcfcc21c8f55",
+                "Sns": {
+                    "Type": "Notification",
+                    "MessageId": str(uuid.uuid5(uuid.NAMESPACE_URL, name)),
+                    "TopicArn": "arn:aws:sns:us-east-1:123456789012:invites-email-feedback",
+                    "Subject": None,
+                    "Message": json.dumps(ses_event),
+                    "Timestamp": "2026-11-24T10:00:03.000Z",
+                    "SignatureVersion": "1",
+                    "Signature": "EXAMPLE",
+                    "SigningCertUrl": "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-EXAMPLE.pem",
+                    "UnsubscribeUrl": "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=EXAMPLE",
+                    "MessageAttributes": {},
+                },
+            }
+        ]
+    }
+    (ROOT / "events" / "invite-email-feedback" / f"{name}.json").write_text(json.dumps(notification, indent=2) + "\n")
+
 (ROOT / "events" / "fixtures.json").write_text(
     json.dumps(
         {

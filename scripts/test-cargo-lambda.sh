@@ -102,7 +102,7 @@ invoke() {
 }
 
 for fn in "${functions[@]}"; do
-  case "$fn" in invite-mailer | invite-events | invite-expiry-sweep) continue ;; esac
+  case "$fn" in invite-mailer | invite-events | invite-expiry-sweep | invite-email-feedback) continue ;; esac
   seed
   invoke "$fn" "events/$fn/success.json"
   "$venv/bin/python" - "$fn" "$out/$fn.json" <<'PY'
@@ -137,6 +137,12 @@ response = json.load(open(sys.argv[1]))
 assert response == {"batchItemFailures": []}, response
 print("    invite-events: published the sample accept's event to the bus")
 PY
+
+# The feedback function reads SES's delivery notice of the fixture invite (whose email
+# was never sent, so there is nothing to record, and the invocation succeeds).
+seed
+invoke invite-email-feedback events/invite-email-feedback/delivery.json
+echo "    invite-email-feedback: read SES's delivery notice"
 
 # The sweep records the expiry of the fixture invite once its expiresAt has passed.
 seed --expired

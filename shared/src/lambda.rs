@@ -14,6 +14,7 @@
 use std::sync::Arc;
 
 use aws_lambda_events::event::dynamodb::Event as StreamEvent;
+use aws_lambda_events::event::sns::SnsEvent;
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use bytes::Bytes;
@@ -306,6 +307,31 @@ pub async fn run_event_publisher() -> Result<(), Error> {
         async move {
             let invocation = invocation(&event.context, &cold_start);
             Ok::<_, Error>(invoked(invocation, PUBLISHING, Box::pin(bus.publish_stream(event.payload))).await)
+        }
+    }))
+    .await
+}
+
+/// Runs the email feedback function: SES's bounces, complaints, deliveries and rejects
+/// (its configuration set publishes them to an SNS topic) recorded on the invites.
+pub async fn run_email_feedback() -> Result<(), Error> {
+    telemetry::init();
+    let config = secrets::config_from_env(&[], None).await?;
+    let store = store_from_config(&config).await?;
+    let service = Arc::new(build_service(&config, store, Arc::new(NoSender)));
+    let cold_start = Arc::new(ColdStart::default());
+    lambda_runtime::run_concurrent(lambda_runtime::service_fn(move |event: LambdaEvent<SnsEvent>| {
+        let (service, cold_start) = (service.clone(), cold_start.clone());
+        async move {
+            let invocation = invocation(&event.context, &cold_start);
+            let work = async move {
+                crate::feedback::handle_feedback(&service, event.payload)
+                    .await
+                    .map(|_| ())
+            };
+            invoked(invocation, crate::feedback::FEEDBACK, Box::pin(work))
+                .await
+                .map_err(Error::from)
         }
     }))
     .await

@@ -16,6 +16,8 @@ pub mod dynamo;
 pub mod email;
 #[cfg(feature = "lambda")]
 pub mod event_bus;
+#[cfg(feature = "lambda")]
+pub mod feedback;
 pub mod http;
 #[cfg(feature = "lambda")]
 pub mod lambda;

@@ -2,6 +2,7 @@
 //! each write atomic and conditional on the version that was read, and keep the
 //! pending-email slot (invariant 5) in step with the invites it stores.
 
+use crate::domain::EmailStatus;
 use std::cmp::Ordering;
 
 use async_trait::async_trait;
@@ -87,6 +88,13 @@ pub trait InviteStore: Send + Sync {
     /// there already: `true` when counted, `false` when the quota is used up. Atomic
     /// against concurrent uses; a window's count is forgotten once it has ended.
     async fn take_quota(&self, quota: &QuotaUse, now: DateTime<Utc>) -> Result<bool, StoreError>;
+
+    /// Records that mail to `email` (canonical) in `tenant` bounced permanently: no
+    /// invitation email goes to it again in that tenant.
+    async fn suppress(&self, tenant: TenantId, email: &str) -> Result<(), StoreError>;
+
+    /// Whether mail to `email` (canonical) in `tenant` is suppressed.
+    async fn suppressed(&self, tenant: TenantId, email: &str) -> Result<bool, StoreError>;
 }
 
 /// One use of a quota: what it counts (`recipient/...`, `tenant/...`), the end of the
@@ -196,6 +204,8 @@ pub struct ListQuery {
     pub tenant_id: Option<TenantId>,
     /// Empty: every status.
     pub statuses: Vec<EffectiveStatus>,
+    /// Empty: every email status.
+    pub email_statuses: Vec<EmailStatus>,
     /// Canonical form.
     pub email: Option<String>,
     pub created_by: Option<UserId>,
@@ -213,6 +223,7 @@ impl ListQuery {
     pub fn matches(&self, invite: &Invite, now: DateTime<Utc>) -> bool {
         self.tenant_id.is_none_or(|t| t == invite.tenant_id)
             && (self.statuses.is_empty() || self.statuses.contains(&invite.effective_status(now)))
+            && (self.email_statuses.is_empty() || self.email_statuses.contains(&invite.email_status))
             && self.email.as_ref().is_none_or(|e| *e == invite.email_canonical)
             && self.created_by.is_none_or(|u| u == invite.created_by_user_id)
             && self.accepted_by.is_none_or(|u| Some(u) == invite.accepted_by_user_id)

@@ -457,3 +457,67 @@ async fn a_list_never_shows_another_tenant() {
     .await;
     assert_eq!(emails(&theirs), ["there@example.com"]);
 }
+
+/// Issue 17: the email statuses are a filter of their own (`emailStatus`, a comma list).
+#[tokio::test]
+async fn email_status_filters_the_list_and_pages_by_cursor() {
+    let app = spawn_app().await;
+    let user = app.user_token();
+    let mailed = app.invite("mailed@example.com").await;
+    assert_eq!(mailed["emailStatus"], "sent");
+    for i in 0..3 {
+        let body = json_of(
+            app.post(
+                "/user-invites",
+                Some(&user),
+                json!({
+                    "userInvites": { "tenantId": app.tenant, "userInvites": [{ "email": format!("quiet{i}@example.com") }] },
+                    "sendEmail": false,
+                }),
+            )
+            .await,
+            200,
+        )
+        .await;
+        assert_eq!(body["success"][0]["emailStatus"], "skipped");
+    }
+    let list = |query: String| {
+        let app = &app;
+        let user = user.clone();
+        async move { json_of(app.get(&format!("/user-invites?{query}"), Some(&user)).await, 200).await }
+    };
+    let skipped = list("emailStatus=skipped".into()).await;
+    assert_eq!(
+        (skipped["totalCount"].as_u64(), skipped["totalCountExact"].as_bool()),
+        (Some(3), Some(true))
+    );
+    assert!(
+        skipped["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["emailStatus"] == "skipped")
+    );
+    let sent = list("emailStatus=sent".into()).await;
+    assert_eq!(emails(&sent), ["mailed@example.com"]);
+    assert_eq!(list("emailStatus=sent,skipped".into()).await["totalCount"], 4);
+    assert_eq!(list("emailStatus=bounced,complained".into()).await["totalCount"], 0);
+    // With another filter: both hold.
+    assert_eq!(
+        emails(&list("emailStatus=skipped&search=quiet1".into()).await),
+        ["quiet1@example.com"]
+    );
+    // Paging by cursor stays within the filter, and a cursor is bound to it.
+    let first = list("emailStatus=skipped&limit=2".into()).await;
+    let cursor = first["nextCursor"].as_str().unwrap().to_owned();
+    let second = list(format!("emailStatus=skipped&limit=2&cursor={}", enc(&cursor))).await;
+    let mut seen: Vec<String> = emails(&first);
+    seen.extend(emails(&second));
+    seen.sort();
+    assert_eq!(seen, ["quiet0@example.com", "quiet1@example.com", "quiet2@example.com"]);
+    let moved = list_error(&app, &format!("emailStatus=sent&limit=2&cursor={}", enc(&cursor))).await;
+    assert_eq!(moved["errors"][0]["field"], "cursor");
+    // An unknown status is named.
+    let bad = list_error(&app, "emailStatus=sent,lost").await;
+    assert_eq!(bad["errors"][0]["field"], "emailStatus");
+}

@@ -148,8 +148,8 @@ async fn each_operation_makes_no_more_round_trips_than_its_budget() {
     proxy.release();
     app.settle().await;
     measure(
-        "delivery of that email by the mailer (claim read, claim, record)",
-        3,
+        "delivery of that email by the mailer (claim read, claim, suppression read, record)",
+        4,
         proxy.take_calls(),
     );
     assert_eq!(app.delivered(&sent["success"][0]).await["emailStatus"], "sent");

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use invites_shared::clock::ManualClock;
-use invites_shared::domain::EventType;
+use invites_shared::domain::{EmailFeedback, EventType, InviteId};
 use invites_shared::email::NoSender;
 use invites_shared::event_bus::EventBus;
 use invites_shared::lambda::sweep;
@@ -199,10 +199,20 @@ async fn every_change_on_the_table_reaches_the_bus_as_its_event_once_per_id() {
     let c = stack.invite(&email("c"), true).await;
     ses.fail(SEND_EMAIL, Fault::MessageRejected, 1);
     stack.deliver(&c).await;
-    // d: created, then expired (and c with it), recorded by the sweep function's handler.
+    // e: created, email.sent, email.bounced (SES's notice, through the feedback core).
+    let e = stack.invite(&email("e"), true).await;
+    stack.deliver(&e).await;
+    let e_id = InviteId::parse(e["id"].as_str().unwrap()).unwrap();
+    let message = stack.stored(e_id).await.message_id.unwrap();
+    let bounce = EmailFeedback::Bounced {
+        permanent: true,
+        reason: "Permanent/General: smtp; 550 5.1.1 <address>".into(),
+    };
+    stack.service.record_feedback(e_id, &message, &bounce).await.unwrap();
+    // d: created, then expired (and c and e with it), recorded by the sweep function's handler.
     let d = stack.invite(&email("d"), false).await;
     clock.advance(Duration::days(8));
-    assert_eq!(sweep(&stack.service).await.unwrap(), json!({ "recorded": 2 }));
+    assert_eq!(sweep(&stack.service).await.unwrap(), json!({ "recorded": 3 }));
 
     // The stream in batches of 25, as template.yaml has Lambda hand it over.
     let records = stack.records().await;
@@ -257,6 +267,15 @@ async fn every_change_on_the_table_reaches_the_bus_as_its_event_once_per_id() {
         ["user-invite.created", "user-invite.email.failed", "user-invite.expired"]
     );
     assert_eq!(of(&d), ["user-invite.created", "user-invite.expired"]);
+    assert_eq!(
+        of(&e),
+        [
+            "user-invite.created",
+            "user-invite.email.sent",
+            "user-invite.email.bounced",
+            "user-invite.expired"
+        ]
+    );
     let seen: BTreeSet<&str> = types.iter().map(String::as_str).collect();
     assert_eq!(seen, EventType::ALL.iter().map(|t| t.as_str()).collect());
 

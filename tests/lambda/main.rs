@@ -11,6 +11,7 @@
 mod burst;
 mod docs;
 mod events;
+mod feedback;
 mod gateway;
 mod local_loops;
 mod mailer;

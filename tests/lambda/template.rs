@@ -505,3 +505,42 @@ fn the_mailer_shares_the_send_rate_among_its_reserved_instances_and_retries_from
     let actions = allowed_actions(&template, mailer);
     assert!(actions.contains("ses:GetAccount") && actions.contains("sqs:SendMessage"));
 }
+
+#[test]
+fn ses_reports_bounces_complaints_and_deliveries_to_the_feedback_function() {
+    let template = template();
+    let destination = &template["Resources"]["InvitesConfigurationSetFeedback"]["Properties"];
+    assert_eq!(
+        text(tagged(&destination["ConfigurationSetName"], "Ref")),
+        "InvitesConfigurationSet"
+    );
+    let event_destination = &destination["EventDestination"];
+    assert_eq!(
+        strings(&event_destination["MatchingEventTypes"]),
+        ["bounce", "complaint", "delivery", "reject"]
+    );
+    assert_eq!(
+        text(tagged(&event_destination["SnsDestination"]["TopicARN"], "Ref")),
+        "EmailFeedbackTopic"
+    );
+    let feedback = function(&template, "invite-email-feedback");
+    let subscription = &feedback["Properties"]["Events"]["Feedback"];
+    assert_eq!(text(&subscription["Type"]), "SNS");
+    assert_eq!(
+        text(tagged(&subscription["Properties"]["Topic"], "Ref")),
+        "EmailFeedbackTopic"
+    );
+    assert_eq!(
+        text(tagged(
+            &feedback["Properties"]["DeadLetterQueue"]["TargetArn"],
+            "GetAtt"
+        )),
+        "FeedbackDeadLetterQueue.Arn"
+    );
+    // Every function sends with the stack's configuration set unless one is named.
+    let set = strings(tagged(
+        &template["Globals"]["Function"]["Environment"]["Variables"]["INVITES_SES_CONFIGURATION_SET"],
+        "If",
+    ));
+    assert_eq!(set[0], "CreatesConfigurationSet");
+}

@@ -135,6 +135,7 @@ mod tests {
         ListQuery {
             tenant_id: Some(tenant),
             statuses: vec![],
+            email_statuses: vec![],
             email: None,
             created_by: None,
             accepted_by: None,
@@ -202,6 +203,7 @@ mod tests {
                 .list(
                     &ListQuery {
                         statuses: vec![status],
+                        email_statuses: vec![],
                         ..query(tenant)
                     },
                     now,

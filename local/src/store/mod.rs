@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use invites_shared::domain::{EmailStatus, Invite, InviteId, InviteStatus};
+use invites_shared::domain::{EmailStatus, Invite, InviteId, InviteStatus, TenantId};
 use invites_shared::readmodel::{self, lists::Scope};
 use invites_shared::store::{
     IdempotencyBegin, IdempotencyKey, IdempotencyRecord, InviteStore, ListPage, ListQuery, QuotaUse, StoreError,
@@ -194,6 +194,9 @@ impl EmbeddedStore {
     }
 }
 
+/// Addresses that bounced permanently, by `tenant#email` (canonical).
+const SUPPRESSED: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("suppressed");
+
 #[async_trait]
 impl InviteStore for EmbeddedStore {
     async fn insert(&self, invite: &Invite, now: DateTime<Utc>) -> Result<(), StoreError> {
@@ -322,6 +325,30 @@ impl InviteStore for EmbeddedStore {
     }
 
     /// One write transaction: the quota's window, reset when a new one has begun.
+    async fn suppress(&self, tenant: TenantId, email: &str) -> Result<(), StoreError> {
+        let key = format!("{tenant}#{email}");
+        self.write(move |txn| {
+            let mut table = txn.open_table(SUPPRESSED).map_err(internal)?;
+            table.insert(key.as_str(), [].as_slice()).map_err(internal)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn suppressed(&self, tenant: TenantId, email: &str) -> Result<bool, StoreError> {
+        let key = format!("{tenant}#{email}");
+        self.blocking(move |db| {
+            let txn = db.begin_read().map_err(internal)?;
+            let table = match txn.open_table(SUPPRESSED) {
+                Ok(table) => table,
+                Err(redb::TableError::TableDoesNotExist(_)) => return Ok(false),
+                Err(e) => return Err(internal(e)),
+            };
+            Ok(table.get(key.as_str()).map_err(internal)?.is_some())
+        })
+        .await
+    }
+
     async fn take_quota(&self, quota: &QuotaUse, now: DateTime<Utc>) -> Result<bool, StoreError> {
         let quota = quota.clone();
         self.write(move |txn| {

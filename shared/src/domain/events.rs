@@ -21,6 +21,8 @@ pub enum EventType {
     EmailSent,
     #[serde(rename = "user-invite.email.failed")]
     EmailFailed,
+    #[serde(rename = "user-invite.email.bounced")]
+    EmailBounced,
     #[serde(rename = "user-invite.resent")]
     Resent,
     #[serde(rename = "user-invite.accepted")]
@@ -34,10 +36,11 @@ pub enum EventType {
 }
 
 impl EventType {
-    pub const ALL: [EventType; 8] = [
+    pub const ALL: [EventType; 9] = [
         Self::Created,
         Self::EmailSent,
         Self::EmailFailed,
+        Self::EmailBounced,
         Self::Resent,
         Self::Accepted,
         Self::Canceled,
@@ -50,6 +53,7 @@ impl EventType {
             Self::Created => "user-invite.created",
             Self::EmailSent => "user-invite.email.sent",
             Self::EmailFailed => "user-invite.email.failed",
+            Self::EmailBounced => "user-invite.email.bounced",
             Self::Resent => "user-invite.resent",
             Self::Accepted => "user-invite.accepted",
             Self::Canceled => "user-invite.canceled",
@@ -119,7 +123,9 @@ pub fn events_between(before: Option<&Invite>, after: &Invite) -> Vec<InviteEven
         match after.email_status {
             EmailStatus::Sent => kinds.push((EventType::EmailSent, after.updated_at)),
             EmailStatus::Failed => kinds.push((EventType::EmailFailed, after.updated_at)),
-            EmailStatus::Queued | EmailStatus::Skipped => {}
+            EmailStatus::Bounced => kinds.push((EventType::EmailBounced, after.updated_at)),
+            // Delivery and complaints are on the invite (emailStatus), not events.
+            EmailStatus::Queued | EmailStatus::Skipped | EmailStatus::Delivered | EmailStatus::Complained => {}
         }
     }
     kinds

@@ -1,6 +1,6 @@
 //! Which events each transition yields, and that their ids are stable.
 
-use crate::domain::RetryPolicy;
+use crate::domain::{EmailFeedback, RetryPolicy};
 use chrono::{DateTime, Duration, Utc};
 
 use super::*;
@@ -166,4 +166,44 @@ fn the_envelope_is_the_documented_json_and_holds_no_secret() {
     let text = event.to_string();
     assert!(!text.contains(token.expose()));
     assert!(!text.to_lowercase().contains("hash"), "{text}");
+}
+
+#[test]
+fn a_bounce_is_an_event_and_a_delivery_or_complaint_is_not() {
+    let token = InviteToken::generate(InviteId::random());
+    let invite = pending(&token);
+    let claimed = invite
+        .delivery_claimed(token.hash(), Duration::minutes(5), at(1))
+        .unwrap();
+    let sent = claimed
+        .delivery_recorded(
+            &claimed,
+            &DeliveryResult::Sent { message_id: "m".into() },
+            RETRY,
+            0.5,
+            at(2),
+        )
+        .unwrap();
+    let bounce = EmailFeedback::Bounced {
+        permanent: true,
+        reason: "Permanent/General".into(),
+    };
+    let bounced = sent.feedback_recorded("m", &bounce, at(3)).unwrap();
+    assert_eq!(kinds(&events_between(Some(&sent), &bounced)), [EventType::EmailBounced]);
+    assert_eq!(
+        bounced.view(at(3)).email_status_reason.as_deref(),
+        Some("Permanent/General")
+    );
+    let delivered = sent.feedback_recorded("m", &EmailFeedback::Delivered, at(3)).unwrap();
+    assert_eq!(kinds(&events_between(Some(&sent), &delivered)), []);
+    let complaint = EmailFeedback::Complained { reason: "abuse".into() };
+    let complained = delivered.feedback_recorded("m", &complaint, at(4)).unwrap();
+    assert_eq!(kinds(&events_between(Some(&delivered), &complained)), []);
+    // Another message's word, or a delivery after a bounce, is refused.
+    assert!(sent.feedback_recorded("other", &bounce, at(3)).is_err());
+    assert!(
+        bounced
+            .feedback_recorded("m", &EmailFeedback::Delivered, at(4))
+            .is_err()
+    );
 }

@@ -48,10 +48,45 @@ impl EffectiveStatus {
 pub enum EmailStatus {
     /// Committed, delivery not yet recorded.
     Queued,
+    /// SES accepted the message.
     Sent,
+    /// The recipient's mail server accepted it (SES's delivery event).
+    Delivered,
     Failed,
+    /// It came back (SES's bounce event, or a hard bounce to this address before).
+    Bounced,
+    /// The recipient marked it as spam (SES's complaint event).
+    Complained,
     /// The caller asked for no email (`sendEmail: false`).
     Skipped,
+}
+
+impl EmailStatus {
+    pub const ALL: [EmailStatus; 7] = [
+        Self::Queued,
+        Self::Sent,
+        Self::Delivered,
+        Self::Failed,
+        Self::Bounced,
+        Self::Complained,
+        Self::Skipped,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Sent => "sent",
+            Self::Delivered => "delivered",
+            Self::Failed => "failed",
+            Self::Bounced => "bounced",
+            Self::Complained => "complained",
+            Self::Skipped => "skipped",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
 }
 
 /// An invite as stored: what callers see, plus the token hash, the delivery record,
@@ -107,6 +142,10 @@ pub struct Invite {
     /// then, and no mailer may claim it before. `None` when it may go at once.
     #[serde(default)]
     pub retry_at: Option<DateTime<Utc>>,
+    /// Why a delivered email came back or was refused: the bounce type and the mail
+    /// server's diagnostic, or the complaint's type; never the address.
+    #[serde(default)]
+    pub email_status_reason: Option<String>,
     /// The `expires_at` whose passing the expiry sweep has recorded: from then on the
     /// invite is *listed* as expired (its list entries and counts moved from pending to
     /// expired). `None`, or an older expiry (a resend moved it), while it is not.
@@ -163,6 +202,7 @@ impl Invite {
             sending_since: None,
             delivery_attempts: 0,
             retry_at: None,
+            email_status_reason: None,
             recorded_expiry: None,
             version: 1,
         }
@@ -226,6 +266,7 @@ impl Invite {
             data: self.data.clone(),
             status: self.effective_status(now),
             email_status: self.email_status,
+            email_status_reason: self.email_status_reason.clone(),
             created_by_user_id: self.created_by_user_id,
             created_by_name: self.created_by_name.clone(),
             tenant_name: self.tenant_name.clone(),
@@ -257,6 +298,7 @@ pub struct InviteView {
     pub data: Map<String, Value>,
     pub status: EffectiveStatus,
     pub email_status: EmailStatus,
+    pub email_status_reason: Option<String>,
     pub created_by_user_id: UserId,
     pub created_by_name: Option<String>,
     pub tenant_name: Option<String>,

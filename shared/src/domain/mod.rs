@@ -32,7 +32,7 @@ pub use search::{index_prefix, index_prefixes, search_fields, search_fold, searc
 pub use text::{carries_a_link, clip};
 pub use time_zone::TimeZone;
 pub use token::{InviteToken, TokenHash};
-pub use transitions::{DeliveryResult, InviteChanges, Reissue, RetryPolicy};
+pub use transitions::{DeliveryResult, EmailFeedback, InviteChanges, Reissue, RetryPolicy};
 
 use serde::Serialize;
 

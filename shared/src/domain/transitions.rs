@@ -76,6 +76,27 @@ pub enum DeliveryResult {
     Transient(String),
     /// This message will never be accepted as it is.
     Rejected(String),
+    /// Not sent: the address bounced permanently before, in this tenant.
+    Suppressed(String),
+}
+
+/// What SES said happened to a message after it accepted it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmailFeedback {
+    Delivered,
+    /// `permanent`: a hard bounce (the address does not exist); else a soft one that SES
+    /// gave up retrying. `reason`: type and diagnostic, without the address.
+    Bounced {
+        permanent: bool,
+        reason: String,
+    },
+    Complained {
+        reason: String,
+    },
+    /// SES accepted the message, then refused to deliver it (a virus).
+    Rejected {
+        reason: String,
+    },
 }
 
 impl Invite {
@@ -130,6 +151,7 @@ impl Invite {
         next.sending_since = None;
         next.delivery_attempts = 0;
         next.retry_at = None;
+        next.email_status_reason = None;
         Ok(next)
     }
 
@@ -284,7 +306,43 @@ impl Invite {
                 next.email_status = EmailStatus::Failed;
                 next.email_error = Some(reason.clone());
             }
+            DeliveryResult::Suppressed(reason) => {
+                next.email_status = EmailStatus::Bounced;
+                next.email_status_reason = Some(reason.clone());
+            }
         }
+        Ok(next)
+    }
+
+    /// SES's word on the message `message_id`, recorded on the invite it was sent for.
+    /// Refused (`NotFound`) when that is not the invite's current message: a resend
+    /// moved on, and the old message's bounce must not mark the new one. A later word
+    /// never undoes a worse one (a delivery after a bounce changes nothing).
+    pub fn feedback_recorded(
+        &self,
+        message_id: &str,
+        feedback: &EmailFeedback,
+        now: DateTime<Utc>,
+    ) -> Result<Invite, Refusal> {
+        if self.message_id.as_deref() != Some(message_id) {
+            return Err(Refusal::NotFound);
+        }
+        let from_sent = self.email_status == EmailStatus::Sent;
+        let from_sent_or_delivered = from_sent || self.email_status == EmailStatus::Delivered;
+        let (status, reason) = match feedback {
+            EmailFeedback::Delivered if from_sent => (EmailStatus::Delivered, None),
+            EmailFeedback::Bounced { reason, .. } if from_sent_or_delivered => {
+                (EmailStatus::Bounced, Some(reason.clone()))
+            }
+            EmailFeedback::Complained { reason } if from_sent_or_delivered => {
+                (EmailStatus::Complained, Some(reason.clone()))
+            }
+            EmailFeedback::Rejected { reason } if from_sent => (EmailStatus::Failed, Some(reason.clone())),
+            _ => return Err(Refusal::NotPending(self.effective_status(now))),
+        };
+        let mut next = self.next_version(now);
+        next.email_status = status;
+        next.email_status_reason = reason;
         Ok(next)
     }
 }

@@ -149,8 +149,14 @@ pub fn entry_item(list: &str, invite: &Invite) -> Item {
     if let Some(user) = facts.accepted_by {
         item.insert(ACCEPTED_BY.to_owned(), s(user.to_string()));
     }
+    if let Some(status) = facts.email_status {
+        item.insert(EMAIL_STATUS.to_owned(), s(status.as_str()));
+    }
     item
 }
+
+/// The entry's email status (absent from entries written before it was listed).
+const EMAIL_STATUS: &str = "email_status";
 
 /// An entry's facts, read back.
 pub fn facts_from_item(item: &Item) -> Result<Facts, StoreError> {
@@ -176,5 +182,6 @@ pub fn facts_from_item(item: &Item) -> Result<Facts, StoreError> {
         search: text(SEARCH_TEXT)
             .map(|t| t.split('\n').map(str::to_owned).collect())
             .unwrap_or_default(),
+        email_status: text(EMAIL_STATUS).and_then(|v| crate::domain::EmailStatus::parse(v)),
     })
 }

@@ -1,5 +1,6 @@
 //! The invite store on DynamoDB: every change one conditional write or one transaction.
 
+use crate::domain::TenantId;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
@@ -208,6 +209,32 @@ impl InviteStore for DynamoStore {
             }
             Err(e) => Err(sdk_error(e)),
         }
+    }
+
+    async fn suppress(&self, tenant: TenantId, email: &str) -> Result<(), StoreError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .item(PARTITION_KEY, s(format!("SUPPRESSED#{tenant}#{email}")))
+            .item(SORT_KEY, s("SUPPRESSED"))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(sdk_error)
+    }
+
+    async fn suppressed(&self, tenant: TenantId, email: &str) -> Result<bool, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(PARTITION_KEY, s(format!("SUPPRESSED#{tenant}#{email}")))
+            .key(SORT_KEY, s("SUPPRESSED"))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(output.item().is_some())
     }
 
     /// One round trip: the invite, its slot, ledger, entries and counts in one transaction.

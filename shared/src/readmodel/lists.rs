@@ -5,7 +5,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{EffectiveStatus, Invite, InviteId, SortField, TenantId, UserId, index_prefixes, search_fields};
+use crate::domain::{
+    EffectiveStatus, EmailStatus, Invite, InviteId, SortField, TenantId, UserId, index_prefixes, search_fields,
+};
 use crate::store::sortable_time;
 
 /// How many shards each cross-tenant list that every write reaches is split into.
@@ -66,6 +68,11 @@ pub fn status_list(scope: Scope, shard: Option<u32>, status: EffectiveStatus) ->
     format!("{}#{}", sharded("S", scope, shard), status.as_str())
 }
 
+/// The invites whose email is in `status` (one shard of them across tenants).
+pub fn mail_list(scope: Scope, shard: Option<u32>, status: EmailStatus) -> String {
+    format!("{}#{}", sharded("M", scope, shard), status.as_str())
+}
+
 pub fn email_list(scope: Scope, email: &str) -> String {
     format!("{}#{email}", whole("E", scope))
 }
@@ -85,13 +92,14 @@ pub fn search_list(scope: Scope, shard: Option<u32>, prefix: &str) -> String {
 /// The keys of every list the invite is in, in its tenant and across tenants.
 pub fn lists_of(invite: &Invite) -> Vec<String> {
     let prefixes = index_prefixes(&search_fields(invite));
-    let mut lists = Vec::with_capacity(10 + 2 * prefixes.len());
+    let mut lists = Vec::with_capacity(12 + 2 * prefixes.len());
     for (scope, shard) in [
         (Scope::Tenant(invite.tenant_id), None),
         (Scope::All, Some(shard_of(invite.id))),
     ] {
         lists.push(all_list(scope, shard));
         lists.push(status_list(scope, shard, invite.listed_status()));
+        lists.push(mail_list(scope, shard, invite.email_status));
         lists.push(email_list(scope, &invite.email_canonical));
         lists.push(creator_list(scope, invite.created_by_user_id));
         if let Some(user) = invite.accepted_by_user_id {
@@ -147,6 +155,9 @@ pub struct Facts {
     pub accepted_by: Option<UserId>,
     /// The folded search fields ([`search_fields`]).
     pub search: Vec<String>,
+    /// `None` in an entry written before email statuses were listed.
+    #[serde(default)]
+    pub email_status: Option<EmailStatus>,
 }
 
 impl Facts {
@@ -160,6 +171,7 @@ impl Facts {
             created_by: invite.created_by_user_id,
             accepted_by: invite.accepted_by_user_id,
             search: search_fields(invite),
+            email_status: Some(invite.email_status),
         }
     }
 

@@ -4,9 +4,11 @@
 use chrono::{DateTime, Utc};
 
 use super::lists::{
-    Facts, Scope, acceptor_list, all_list, backlog_end, creator_list, email_list, search_list, status_list,
+    Facts, Scope, acceptor_list, all_list, backlog_end, creator_list, email_list, mail_list, search_list, status_list,
 };
-use crate::domain::{EffectiveStatus, SortField, SortOrder, TenantId, UserId, index_prefix, search_matches};
+use crate::domain::{
+    EffectiveStatus, EmailStatus, SortField, SortOrder, TenantId, UserId, index_prefix, search_matches,
+};
 use crate::store::ListQuery;
 
 /// One ordered run of entries: a key range of one list in one sort.
@@ -47,6 +49,7 @@ impl Range {
 pub struct Check {
     pub tenant: Option<TenantId>,
     pub statuses: Vec<EffectiveStatus>,
+    pub email_statuses: Vec<EmailStatus>,
     pub email: Option<String>,
     pub created_by: Option<UserId>,
     pub accepted_by: Option<UserId>,
@@ -57,6 +60,7 @@ impl Check {
     pub fn passes(&self, facts: &Facts, now: DateTime<Utc>) -> bool {
         self.tenant.is_none_or(|t| t == facts.tenant_id)
             && (self.statuses.is_empty() || self.statuses.contains(&facts.status_at(now)))
+            && (self.email_statuses.is_empty() || facts.email_status.is_some_and(|s| self.email_statuses.contains(&s)))
             && self.email.as_ref().is_none_or(|e| *e == facts.email)
             && self.created_by.is_none_or(|u| u == facts.created_by)
             && self.accepted_by.is_none_or(|u| Some(u) == facts.accepted_by)
@@ -116,6 +120,17 @@ pub fn plan(query: &ListQuery, now: DateTime<Utc>) -> Plan {
             .into_iter()
             .map(|shard| (search_list(scope, shard, prefix), Holds::Any))
             .collect()
+    } else if !query.email_statuses.is_empty() {
+        scope
+            .shards()
+            .into_iter()
+            .flat_map(|shard| {
+                query
+                    .email_statuses
+                    .iter()
+                    .map(move |s| (mail_list(scope, shard, *s), Holds::Any))
+            })
+            .collect()
     } else if !statuses.is_empty() {
         let mut listed: Vec<EffectiveStatus> = Vec::new();
         for status in &statuses {
@@ -150,6 +165,7 @@ pub fn plan(query: &ListQuery, now: DateTime<Utc>) -> Plan {
     let check = Check {
         tenant: query.tenant_id,
         statuses: statuses.clone(),
+        email_statuses: query.email_statuses.clone(),
         email: query.email.clone(),
         created_by: query.created_by,
         accepted_by: query.accepted_by,
@@ -160,6 +176,7 @@ pub fn plan(query: &ListQuery, now: DateTime<Utc>) -> Plan {
         .flat_map(|(list, holds)| ranges_of(list, *holds, &statuses, query.sort, query.order, now))
         .collect();
     let filters = [
+        !query.email_statuses.is_empty(),
         query.email.is_some(),
         query.created_by.is_some(),
         query.accepted_by.is_some(),

@@ -15,6 +15,7 @@ mod reader;
 #[cfg(test)]
 mod tests;
 
+use crate::domain::EmailStatus;
 pub use crate::domain::InviteChanges as UpdateRequest;
 pub use bodies::{accept_request, cancel_request, check_token_request, resend_request, send_request, update_request};
 pub use json::parse_json;
@@ -104,6 +105,7 @@ pub struct AcceptRequest {
 pub struct ListParams {
     pub tenant_id: Option<TenantId>,
     pub statuses: Vec<EffectiveStatus>,
+    pub email_statuses: Vec<EmailStatus>,
     pub email: Option<String>,
     pub created_by: Option<UserId>,
     pub accepted_by: Option<UserId>,

@@ -1,5 +1,6 @@
 //! The path parameter, the `Idempotency-Key` header and the list's query string.
 
+use crate::domain::EmailStatus;
 use const_format::formatcp;
 
 use super::{ListParams, RequestError};
@@ -27,6 +28,20 @@ pub fn idempotency_key(raw: &[u8]) -> Result<String, RequestError> {
     Ok(String::from_utf8_lossy(raw).into_owned())
 }
 
+/// The distinct values of a comma list, in order, and whether any part was not one.
+fn comma_list<T: PartialEq>(raw: Option<&str>, parse: impl Fn(&str) -> Option<T>) -> (Vec<T>, bool) {
+    let mut values = Vec::new();
+    let mut unknown = false;
+    for part in raw.into_iter().flat_map(|raw| raw.split(',')).map(str::trim) {
+        match parse(part) {
+            Some(value) if !values.contains(&value) => values.push(value),
+            Some(_) => {}
+            None => unknown = true,
+        }
+    }
+    (values, unknown)
+}
+
 /// Parses the list query string. Unknown or repeated parameters are errors, so a typo
 /// never silently widens a query.
 pub fn list_params(query: Option<&str>) -> Result<ListParams, RequestError> {
@@ -35,6 +50,7 @@ pub fn list_params(query: Option<&str>) -> Result<ListParams, RequestError> {
         "offset",
         "cursor",
         "status",
+        "emailStatus",
         "email",
         "createdByUserId",
         "acceptedByUserId",
@@ -80,23 +96,23 @@ pub fn list_params(query: Option<&str>) -> Result<ListParams, RequestError> {
         "cannot be combined with cursor",
     );
 
-    let mut statuses = Vec::new();
-    let mut unknown_status = false;
-    if let Some(raw) = value("status") {
-        for part in raw.split(',').map(str::trim) {
-            match EffectiveStatus::parse(part) {
-                Some(status) if !statuses.contains(&status) => statuses.push(status),
-                Some(_) => {}
-                None => unknown_status = true,
-            }
-        }
-    }
+    let (statuses, unknown_status) = comma_list(value("status"), EffectiveStatus::parse);
     // One error for the parameter, however many parts are wrong.
     check(
         "status",
         !unknown_status,
         "must be a comma list of pending, accepted, canceled, expired",
     );
+    let (mut email_statuses, unknown_email_status) = comma_list(value("emailStatus"), EmailStatus::parse);
+    check(
+        "emailStatus",
+        !unknown_email_status,
+        "must be a comma list of queued, sent, delivered, failed, bounced, complained, skipped",
+    );
+    // Every email status is no filter at all.
+    if email_statuses.len() == EmailStatus::ALL.len() {
+        email_statuses.clear();
+    }
     let email = value("email").map(EmailAddress::parse);
     check(
         "email",
@@ -141,6 +157,7 @@ pub fn list_params(query: Option<&str>) -> Result<ListParams, RequestError> {
     Ok(ListParams {
         tenant_id: tenant_id.flatten(),
         statuses,
+        email_statuses,
         email: email.and_then(Result::ok).map(|e| e.canonical().to_owned()),
         created_by: created_by.flatten(),
         accepted_by: accepted_by.flatten(),

@@ -25,6 +25,7 @@ fn fingerprint(query: &ListQuery) -> String {
     let filters = serde_json::json!([
         query.tenant_id,
         query.statuses,
+        query.email_statuses,
         query.email,
         query.created_by,
         query.accepted_by,
@@ -85,6 +86,7 @@ mod tests {
         ListQuery {
             tenant_id: Some(tenant),
             statuses: vec![],
+            email_statuses: vec![],
             email: None,
             created_by: None,
             accepted_by: None,
@@ -161,6 +163,7 @@ mod properties {
                 |(tenant, statuses, email, created_by, accepted_by, search, sort, order, limit)| ListQuery {
                     tenant_id: tenant.map(TenantId),
                     statuses,
+                    email_statuses: vec![],
                     email,
                     created_by: created_by.map(UserId),
                     accepted_by: accepted_by.map(UserId),

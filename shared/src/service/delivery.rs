@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::{InviteError, InviteService};
-use crate::domain::{DeliveryResult, EmailStatus, InviteId, InviteToken, Refusal};
+use crate::domain::{DeliveryResult, EmailFeedback, EmailStatus, InviteId, InviteToken, Refusal};
 use crate::email::{EmailRenderer, accept_url};
 use crate::telemetry::{self, Metric};
 
@@ -27,6 +27,24 @@ pub enum DeliveryOutcome {
     Deferred {
         at: DateTime<Utc>,
     },
+    /// Not sent: the address bounced permanently before in this tenant (`bounced`).
+    Suppressed,
+}
+
+/// Why an email to a suppressed address is not sent (its `emailStatusReason`).
+const SUPPRESSED: &str = "not sent: an earlier email to this address bounced permanently";
+
+/// What SES's word on a message came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedbackOutcome {
+    /// Recorded on the invite.
+    Recorded,
+    /// No such invite (deleted, or never this service's).
+    UnknownInvite,
+    /// The invite's current message is another one (a resend moved on).
+    Superseded,
+    /// Nothing to record: the invite already says as much or worse.
+    Unchanged,
 }
 
 impl DeliveryOutcome {
@@ -34,7 +52,7 @@ impl DeliveryOutcome {
     pub fn retry_at(self) -> Option<DateTime<Utc>> {
         match self {
             Self::Requeued { at } | Self::Deferred { at } => Some(at),
-            Self::NothingToDo | Self::Sent | Self::Failed => None,
+            Self::NothingToDo | Self::Sent | Self::Failed | Self::Suppressed => None,
         }
     }
 }
@@ -90,15 +108,23 @@ impl InviteService {
                     .expect("the email settings were checked when the configuration was read")
             })
             .render(&claim, &accept_url(&self.settings.accept_url, &token));
-        let result = match self.mailer.send(&email).await {
-            Ok(delivery) => DeliveryResult::Sent {
-                message_id: delivery.message_id,
+        let suppressed = self.store.suppressed(claim.tenant_id, &claim.email_canonical).await?;
+        let result = match suppressed {
+            true => Err(SUPPRESSED),
+            false => Ok(self.mailer.send(&email).await),
+        };
+        let result = match result {
+            Err(reason) => DeliveryResult::Suppressed(reason.to_owned()),
+            Ok(sent) => match sent {
+                Ok(delivery) => DeliveryResult::Sent {
+                    message_id: delivery.message_id,
+                },
+                Err(e) => {
+                    // A transport's error text may quote the address: it is redacted from the log.
+                    tracing::warn!(invite_id = %id, error = %telemetry::describe(&e), "invitation email failed");
+                    e.into()
+                }
             },
-            Err(e) => {
-                // A transport's error text may quote the address: it is redacted from the log.
-                tracing::warn!(invite_id = %id, error = %telemetry::describe(&e), "invitation email failed");
-                e.into()
-            }
         };
         let mut jitter = [0u8; 2];
         getrandom::fill(&mut jitter).expect("the operating system's CSPRNG is unavailable");
@@ -111,6 +137,7 @@ impl InviteService {
             .await;
         match recorded.map(|t| t.after) {
             Ok(invite) if invite.email_status == EmailStatus::Sent => Ok(DeliveryOutcome::Sent),
+            Ok(invite) if invite.email_status == EmailStatus::Bounced => Ok(DeliveryOutcome::Suppressed),
             Ok(invite) if invite.email_status == EmailStatus::Failed => {
                 self.count(Metric::EmailsFailed, DELIVERY, 1);
                 Ok(DeliveryOutcome::Failed)
@@ -121,6 +148,38 @@ impl InviteService {
                 None => Ok(DeliveryOutcome::NothingToDo),
             },
             Err(InviteError::Refused(Refusal::NotFound | Refusal::NotPending(_))) => Ok(DeliveryOutcome::NothingToDo),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Records SES's word on the message `message_id` of invite `id`. A permanent bounce
+    /// also suppresses the address in the invite's tenant: no invitation email goes to
+    /// it again there (a new invite to a corrected address is how an admin goes on).
+    pub async fn record_feedback(
+        &self,
+        id: InviteId,
+        message_id: &str,
+        feedback: &EmailFeedback,
+    ) -> Result<FeedbackOutcome, InviteError> {
+        let Some(current) = self.store.get(id).await? else {
+            return Ok(FeedbackOutcome::UnknownInvite);
+        };
+        let (tenant, email) = (current.tenant_id, current.email_canonical.clone());
+        if let EmailFeedback::Bounced { permanent: true, .. } = feedback
+            && current.message_id.as_deref() == Some(message_id)
+        {
+            // First, so that a retry after a failure here still suppresses.
+            self.store.suppress(tenant, &email).await?;
+        }
+        match self
+            .transition_from(current, |current, now| {
+                current.feedback_recorded(message_id, feedback, now)
+            })
+            .await
+        {
+            Ok(_) => Ok(FeedbackOutcome::Recorded),
+            Err(InviteError::Refused(Refusal::NotFound)) => Ok(FeedbackOutcome::Superseded),
+            Err(InviteError::Refused(_)) => Ok(FeedbackOutcome::Unchanged),
             Err(e) => Err(e),
         }
     }

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 pub use cursor::CursorCodec;
-pub use delivery::{DELIVERY, DELIVERY_LEASE_SECONDS, DeliveryOutcome};
+pub use delivery::{DELIVERY, DELIVERY_LEASE_SECONDS, DeliveryOutcome, FeedbackOutcome};
 pub use errors::InviteError;
 pub use reads::{CheckTokenResponse, ListResponse};
 pub use send::{SendError, SendResponse};

@@ -105,6 +105,7 @@ impl InviteService {
         let mut query = ListQuery {
             tenant_id,
             statuses: params.statuses,
+            email_statuses: params.email_statuses,
             email: params.email,
             created_by: params.created_by,
             accepted_by: params.accepted_by,

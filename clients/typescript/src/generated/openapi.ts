@@ -213,6 +213,14 @@ export interface webhooks {
          *     times, later events waiting behind it, then recorded as failed
          *     (`invites-local events` shows it; `invites-local events replay ID` sends it
          *     again). The log is the embedded store's, so a restart loses nothing.
+         *
+         *     On AWS the same envelope is the `detail` of an EventBridge event on the stack's
+         *     bus (`detail-type` = `type`, `source` = the `EventSource` parameter). With the
+         *     `WebhookUrl` parameter, an API destination POSTs it to your receiver with
+         *     `Authorization: Bearer <secret>` instead of the three signature headers (an API
+         *     destination cannot sign), retried for 24 hours. Event ids are the same on both
+         *     paths' redeliveries; ordering on AWS is per invite as published, not promised on
+         *     delivery.
          */
         post: operations["userInviteEvent"];
         delete?: never;
@@ -309,10 +317,25 @@ export interface components {
             data: components["schemas"]["CustomData"];
             status: components["schemas"]["InviteStatus"];
             /**
-             * @description What happened to the invitation email.
+             * @description What happened to the invitation email: `queued` (waiting for the mailer, or
+             *     for a retry after a passing failure such as SES throttling), `sent` (SES
+             *     accepted it), `delivered` (the recipient's mail server accepted it),
+             *     `failed` (refused, or still failing for a passing reason at the end of the
+             *     retry window, 24 hours by default), `bounced` (it came back; or it was not
+             *     sent because an earlier email to this address bounced permanently in this
+             *     tenant), `complained` (the recipient marked it as spam), `skipped`
+             *     (`sendEmail: false`). `delivered`, `bounced` and `complained` come from
+             *     SES's notifications, on AWS only.
              * @enum {string}
              */
-            emailStatus: "queued" | "sent" | "failed" | "skipped";
+            emailStatus: "queued" | "sent" | "delivered" | "failed" | "bounced" | "complained" | "skipped";
+            /**
+             * @description Why the email bounced, was refused or complained about: the bounce type and
+             *     the mail server's diagnostic (`Permanent/General: smtp; 550 5.1.1 <address>
+             *     User unknown`), or the complaint's type. Never the address itself: every
+             *     word of the diagnostic that holds one is replaced. `null` otherwise.
+             */
+            emailStatusReason: string | null;
             /** Format: uuid */
             createdByUserId: string;
             /**
@@ -446,7 +469,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            type: "user-invite.created" | "user-invite.email.sent" | "user-invite.email.failed" | "user-invite.resent" | "user-invite.accepted" | "user-invite.canceled" | "user-invite.updated" | "user-invite.expired";
+            type: "user-invite.created" | "user-invite.email.sent" | "user-invite.email.failed" | "user-invite.email.bounced" | "user-invite.resent" | "user-invite.accepted" | "user-invite.canceled" | "user-invite.updated" | "user-invite.expired";
             /** Format: date-time */
             occurredAt: string;
             /** Format: uuid */
@@ -719,6 +742,12 @@ export interface operations {
                 cursor?: string;
                 /** @description Only invites in one of these statuses (a comma list). */
                 status?: components["schemas"]["InviteStatus"][];
+                /**
+                 * @description Only invites whose email is in one of these states (a comma list), e.g.
+                 *     `bounced,complained` for the invitations an admin should look at. Combined
+                 *     with other filters, all hold. `totalCount` is then exact up to 100 matches.
+                 */
+                emailStatus?: ("queued" | "sent" | "delivered" | "failed" | "bounced" | "complained" | "skipped")[];
                 /** @description Only invites to this address (compared case-insensitively). */
                 email?: components["schemas"]["EmailAddress"];
                 createdByUserId?: string;
