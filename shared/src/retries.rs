@@ -1,7 +1,7 @@
 //! Delayed delivery retries on AWS. The table's stream cannot wait: a write it carries
 //! reaches the mailer at once. So an email that failed for a passing reason is written
-//! back without `mail_state` (the stream filter lets it pass by) and with its
-//! `retry_at`, and a message naming it goes to an SQS queue with that delay (at most
+//! back with `mail_state: deferred` (the stream filter, which takes `queued`, lets it
+//! by) and its `retry_at`, and a message naming it goes to an SQS queue with that delay (at most
 //! 15 minutes, the longest backoff). The mailer function also consumes the queue: the
 //! message brings the invite back to the same delivery core when it is due.
 //!

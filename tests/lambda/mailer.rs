@@ -35,6 +35,7 @@ struct Mailroom {
     email: String,
     /// The mailer's retry queue, on moto's SQS.
     retries: RetryQueue,
+    table_name: String,
 }
 
 /// A table with the fixture invite queued for delivery, and the mailer function's
@@ -66,6 +67,7 @@ async fn mailroom() -> Mailroom {
         tenant: TenantId::parse(fixtures["tenantId"].as_str().unwrap()).unwrap(),
         email,
         retries: RetryQueue::create().await,
+        table_name,
     }
 }
 
@@ -250,10 +252,26 @@ async fn ses_throttling_defers_the_email_to_the_retry_queue_which_delivers_it_wh
     let at = deferred.retry_at.expect("a retry time");
     // The first retry: 1 to 2 s later (2 s, half of it jittered).
     assert!(at >= before + chrono::Duration::seconds(1) && at <= chrono::Utc::now() + chrono::Duration::seconds(2));
-    assert!(
-        !deferred.awaits_delivery(),
-        "its write carries no mail_state, so the stream does not bring it back at once"
+    assert!(!deferred.awaits_delivery());
+    // Its item says `deferred`: the stream's filter (queued only) does not bring it back
+    // at once, and a mailer that starts without a stream still finds it.
+    let item = invites_tests::moto::dynamodb_client()
+        .await
+        .get_item()
+        .table_name(&room.table_name)
+        .key(
+            "pk",
+            aws_sdk_dynamodb::types::AttributeValue::S(format!("INVITE#{}", room.invite)),
+        )
+        .key("sk", aws_sdk_dynamodb::types::AttributeValue::S("INVITE".into()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        item.item().unwrap()["mail_state"],
+        aws_sdk_dynamodb::types::AttributeValue::S("deferred".into())
     );
+    assert!(room.store.queued_for_delivery().await.unwrap().contains(&room.invite));
     assert!(room.mailed_tokens().await.is_empty());
     assert_eq!(room.retries.held().await, 1, "one delayed message brings it back");
     assert!(room.retries.take_due().await.is_empty(), "not before its delay");

@@ -245,6 +245,14 @@ impl Invite {
             && self.retry_at.is_none()
     }
 
+    /// Whether this invite's email waits for a retry after a passing failure.
+    pub fn delivery_deferred(&self) -> bool {
+        self.status == InviteStatus::Pending
+            && self.email_status == EmailStatus::Queued
+            && self.sending_since.is_none()
+            && self.retry_at.is_some()
+    }
+
     /// The copy that a write stores over this one.
     pub fn next_version(&self, now: DateTime<Utc>) -> Invite {
         Invite {

@@ -91,6 +91,10 @@ pub fn invite_item(invite: &Invite) -> Result<Item, StoreError> {
     // mailer. The claim write drops it, so a claimed delivery does not trigger again.
     if invite.awaits_delivery() {
         item.insert(MAIL_STATE.to_owned(), s("queued"));
+    } else if invite.delivery_deferred() {
+        // Not for the stream (its filter takes `queued` only: the retry queue brings it
+        // back), but still found by a mailer that starts and looks for queued email.
+        item.insert(MAIL_STATE.to_owned(), s("deferred"));
     }
     Ok(item)
 }
