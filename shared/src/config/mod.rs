@@ -123,13 +123,18 @@ impl Config {
             ),
         };
         let mailer_concurrency = positive(&var, "INVITES_MAILER_CONCURRENCY", 1)?;
-        let email_retry_hours = positive(&var, "INVITES_EMAIL_RETRY_HOURS", 24)?;
-        if email_retry_hours > 72 {
-            return Err(ConfigError::Invalid {
-                name: "INVITES_EMAIL_RETRY_HOURS",
-                reason: format!("{email_retry_hours} is more than 72 hours"),
-            });
-        }
+        // 0: a passing failure fails at once (no retries), e.g. for local development.
+        let email_retry_hours = match var("INVITES_EMAIL_RETRY_HOURS") {
+            None => 24,
+            Some(raw) => raw
+                .parse::<u32>()
+                .ok()
+                .filter(|h| *h <= 72)
+                .ok_or(ConfigError::Invalid {
+                    name: "INVITES_EMAIL_RETRY_HOURS",
+                    reason: format!("{raw:?} is not a whole number of hours from 0 to 72"),
+                })?,
+        };
         let role_policy = match var("INVITES_ROLE_POLICY") {
             None => RolePolicy::default(),
             Some(raw) => RolePolicy::parse(&raw).ok_or(ConfigError::Invalid {
